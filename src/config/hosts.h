@@ -33,7 +33,8 @@ struct gx_hosts_line {
 
 /*
  * Parses one line (without its end of line). Returns the number of names (>= 1) and fills *out;
- * 0 for a line with nothing on it (blank, only a comment); GX_E_MALFORMED for a line to skip.
+ * 0 for a line with nothing on it (blank, only a comment); GX_E_MALFORMED for a line to skip
+ * (*out is then unspecified). Reads nothing past len and needs no NUL.
  */
 int gx_hosts_parse_line(const char *line, size_t len, struct gx_hosts_line *out);
 
@@ -48,8 +49,11 @@ uint32_t gx_ifindex_system(const char *name, size_t len, void *arg);
 
 /*
  * The scope text of an IPv6 literal or hosts line -> scope id, as glibc's __inet6_scopeid_pton:
- * for link-local unicast and node- or link-local multicast an interface name is tried first;
- * then a decimal number that fits 32 bits. GX_E_MALFORMED when neither works (A14, F20).
+ * for link-local unicast (fe80::/10) and node- or link-local multicast (ffX1::, ffX2::, any
+ * flags) an interface name is tried first, through `ifindex` when it is not NULL; then a number
+ * of decimal digits only (no sign, no space; leading zeros allowed) that fits 32 bits. "0" gives
+ * scope 0, as in the C library. GX_E_MALFORMED when neither works, or for an empty scope
+ * (A14, F20); *scope_id is written only on success.
  */
 int gx_scope_parse(const uint8_t addr6[16], const char *scope, size_t len, gx_ifindex_fn *ifindex,
                    void *arg, uint32_t *scope_id);
@@ -65,8 +69,10 @@ struct gx_hosts;
 
 /*
  * Builds the index of a whole file. Takes ownership of `data` (malloc'd, as gx_file_read gives
- * it): names stay where they are in it. data may be NULL when len is 0 (an absent file).
- * GX_E_MEMORY, or GX_OK with *out holding one reference.
+ * it) in every case, freeing it on failure: names stay where they are in it. data may be NULL
+ * when len is 0 (an absent file). GX_E_MEMORY; GX_E_LIMIT when len exceeds GX_CONFIG_FILE_MAX
+ * (offsets in the index are 32 bits); or GX_OK with *out holding one reference. `ifindex` (may
+ * be NULL: numeric scopes only) is called only while building.
  */
 int gx_hosts_build(char *data, size_t len, gx_ifindex_fn *ifindex, void *arg,
                    struct gx_hosts **out);
@@ -76,17 +82,20 @@ void gx_hosts_unref(struct gx_hosts *h);
 
 /*
  * The lines that list `name` (as canonical name or alias) in file order: ASCII case-insensitive,
- * one final dot ignored on either side (F23). Returns how many and points *ids at their entry
- * numbers (valid while the index lives). O(1) expected, whatever the file size (F24).
+ * one final dot ignored on either side (F23). A line that lists the name twice ("a A") counts
+ * once; identical lines each count (removing duplicate addresses is the caller's job, D5).
+ * Returns how many and points *ids at their entry numbers (valid while the index lives); *ids is
+ * untouched when it returns 0. O(1) expected, whatever the file size (F24).
  */
 size_t gx_hosts_find(const struct gx_hosts *h, const char *name, size_t len, const uint32_t **ids);
 
-/* Entry number -> entry. */
+/* Entry number -> entry; NULL for a number past the last entry. */
 const struct gx_hosts_entry *gx_hosts_entry(const struct gx_hosts *h, uint32_t id);
 
 /*
  * Reverse lookup for getnameinfo(): the first line, in file order, whose address (family, bytes
- * and scope) equals *addr. Returns its entry number, or GX_E_NOTFOUND.
+ * and scope) equals *addr. Returns its entry number, or GX_E_NOTFOUND. An IPv4-mapped line is an
+ * IPv6 address here: 192.0.2.1 does not find "::ffff:192.0.2.1" (F25). One hash probe.
  */
 int gx_hosts_find_addr(const struct gx_hosts *h, const struct gx_addr *addr);
 

@@ -40,13 +40,18 @@ struct gx_services_line {
  */
 int gx_services_parse_line(const char *line, size_t len, struct gx_services_line *out);
 
-/* "tcp" -> GX_PROTO_TCP ...; GX_E_NOTFOUND for others. */
+/* "tcp" -> GX_PROTO_TCP ... (lowercase, exactly); GX_E_NOTFOUND for others. */
 int gx_proto_from_name(const char *name, size_t len);
+/* GX_PROTO_TCP -> "tcp" ...; NULL for a value that is not a protocol. */
 const char *gx_proto_name(enum gx_proto p);
 
 struct gx_services;
 
-/* Builds the index of a whole file; takes ownership of `data` (may be NULL when len is 0). */
+/*
+ * Builds the index of a whole file; takes ownership of `data` in every case, freeing it on
+ * failure (data may be NULL when len is 0). GX_E_MEMORY; GX_E_LIMIT when len exceeds
+ * GX_CONFIG_FILE_MAX; or GX_OK with *out holding one reference.
+ */
 int gx_services_build(char *data, size_t len, struct gx_services **out);
 
 void gx_services_ref(struct gx_services *s);
@@ -54,15 +59,17 @@ void gx_services_unref(struct gx_services *s);
 
 /*
  * For the service `name` (a name or an alias), the port of the first line in file order for each
- * protocol. Fills ports[p] (host order) for every protocol found and returns the bit mask of
- * those protocols (1u << p); 0 when the name is unknown. One hash probe.
+ * protocol (what getservbyname_r(name, proto) answers). Fills ports[p] (host order) for every
+ * protocol found, sets the others to 0, and returns the bit mask of the protocols found
+ * (1u << p); 0 when the name is unknown. One hash probe.
  */
 unsigned gx_services_ports(const struct gx_services *s, const char *name, size_t len,
                            uint16_t ports[GX_PROTO_COUNT]);
 
 /*
- * Reverse lookup for getnameinfo(): the name of the first line with this port and protocol.
- * Returns its length and points *name at it (not NUL-terminated), or GX_E_NOTFOUND.
+ * Reverse lookup for getnameinfo(): the name of the first line with this port and protocol (what
+ * getservbyport_r answers). Returns its length and points *name at it (not NUL-terminated, valid
+ * while the index lives), or GX_E_NOTFOUND. One hash probe.
  */
 int gx_services_name(const struct gx_services *s, uint16_t port, enum gx_proto proto,
                      const char **name);
