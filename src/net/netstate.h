@@ -12,12 +12,14 @@
 #ifndef GX_NETSTATE_H
 #define GX_NETSTATE_H
 
+#include <ifaddrs.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/addr.h"
 #include "lookup/sort.h"
+#include "net/netlink.h"
 
 struct gx_netstate;
 
@@ -34,6 +36,13 @@ bool gx_netstate_has_ipv6(const struct gx_netstate *ns);
  * socket, which sends nothing and does not block, then getsockname()) and caching the answer.
  * GX_OK, or a negative status (GX_E_MEMORY); an unreachable destination is not an error
  * (out[i].usable is false).
+ *
+ * An IPv4-mapped IPv6 destination is asked over an IPv6 socket, as a program connecting to it
+ * would: its source is IPv4-mapped too, and its prefix length, flags and interface are those of
+ * the IPv4 interface address. An IPv4 source in 127.0.0.0/8 is described by 127.0.0.1's entry
+ * (glibc's rule: the loopback interface answers for the whole /8 but lists only 127.0.0.1).
+ * The cache holds at most GX_NETSTATE_CACHE_MAX destinations per snapshot; past that, new
+ * destinations are asked every time (correct, only slower) rather than grow memory without bound.
  */
 int gx_netstate_dest_info(struct gx_netstate *ns, const struct gx_addr *dests, size_t n,
                           struct gx_dest_info *out);
@@ -58,5 +67,72 @@ void gx_netwatch_free(struct gx_netwatch *w);
  * kernel support) it falls back to getifaddrs() once per interval. Negative status on failure.
  */
 int gx_netwatch_acquire(struct gx_netwatch *w, uint64_t now_ms, struct gx_netstate **out);
+
+/* ---- Between netwatch.c and netstate.c, and for tests and benchmarks ------------------------ */
+
+/* Destinations one snapshot caches. A lookup returns at most 2 x GX_ADDRS_PER_FAMILY_MAX = 2,048
+ * addresses, so the cache holds every destination of at least two of the largest lookups, and far
+ * more than the distinct destinations a process meets between two network changes; at 50% load
+ * the table is 8,192 slots of 64 bytes: 512 KiB. */
+#define GX_NETSTATE_CACHE_MAX 4096
+
+/* Interface addresses (and links) one snapshot holds. Linux sets no global limit; hosts with
+ * thousands of addresses exist (one IPv6 address per container or per customer), hundreds of
+ * thousands do not. 262,144 x 28 bytes bounds a snapshot at 7 MiB; a kernel that lists more
+ * makes the build fail with GX_E_LIMIT and the watcher fall back (see netwatch.c). */
+#define GX_NETSTATE_ADDRS_MAX 262144
+#define GX_NETSTATE_LINKS_MAX 262144
+
+/*
+ * A snapshot of the given addresses and links (copied; any order). has_ipv4/has_ipv6 follow from
+ * the addresses. GX_OK, GX_E_MEMORY or GX_E_LIMIT.
+ */
+int gx_netstate_new(const struct gx_nl_addr *addrs, size_t n_addrs, const struct gx_nl_link *links,
+                    size_t n_links, struct gx_netstate **out);
+
+/*
+ * A snapshot from a getifaddrs() list: addresses without IFA_F_* flags, prefix lengths from the
+ * netmasks, links from the AF_PACKET entries. list == NULL means "nothing is known" and gives
+ * glibc's pessimistic answer: has_ipv4 and has_ipv6 both true, no addresses, no links.
+ * GX_OK, GX_E_MEMORY or GX_E_LIMIT.
+ */
+int gx_netstate_from_ifaddrs(const struct ifaddrs *list, struct gx_netstate **out);
+
+/*
+ * A snapshot from an RTM_GETADDR and an RTM_GETLINK dump over a new netlink socket, using
+ * sequence numbers seq and seq + 1. *interrupted is set when the kernel flagged the dump as
+ * interrupted by a change (the snapshot is usable, but should be rebuilt soon).
+ * GX_OK or a negative status (netlink not available: GX_E_SYSTEM with errno).
+ */
+int gx_netstate_build_netlink(uint32_t seq, struct gx_netstate **out, bool *interrupted);
+
+/* A snapshot from getifaddrs(), or the pessimistic one when getifaddrs() fails. GX_OK or
+ * GX_E_MEMORY / GX_E_LIMIT. */
+int gx_netstate_build_ifaddrs(struct gx_netstate **out);
+
+/*
+ * Fills info->source_prefixlen, source_flags, source_ifindex and native for the source address
+ * `source`, from the snapshot alone (no system call): 0, 0, UINT32_MAX, -1 when the snapshot does
+ * not list it. `source` may be IPv4, IPv6 or IPv4-mapped IPv6.
+ */
+void gx_netstate_describe_source(const struct gx_netstate *ns, const struct gx_addr *source,
+                                 struct gx_dest_info *info);
+
+struct gx_netstate_stats {
+    uint64_t probes;  /* destinations asked of the kernel (connect() calls) */
+    size_t cached;    /* destinations in the cache */
+    size_t addresses; /* interface addresses listed */
+    size_t links;     /* links listed */
+};
+void gx_netstate_get_stats(struct gx_netstate *ns, struct gx_netstate_stats *out);
+
+struct gx_netwatch_stats {
+    /* Times the notification socket was read (or, without one, the interval elapsed). */
+    uint64_t looks;
+    uint64_t netlink_builds;  /* snapshots built from a netlink dump */
+    uint64_t fallback_builds; /* snapshots built from getifaddrs() or the pessimistic one */
+    bool subscribed;          /* a notification socket is open */
+};
+void gx_netwatch_get_stats(struct gx_netwatch *w, struct gx_netwatch_stats *out);
 
 #endif
