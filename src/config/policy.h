@@ -5,9 +5,10 @@
  * gai.conf is read with glibc's syntax and meaning (gai.conf(5)): `label PREFIX/BITS VALUE`,
  * `precedence PREFIX/BITS VALUE`, `scopev4 PREFIX/BITS VALUE` (an IPv4 prefix, or an IPv4-mapped
  * IPv6 prefix of 96 to 128 bits), `reload yes|no` (gaix always reloads a changed file). '#' starts
- * a comment. Invalid lines are skipped one by one (F28). If the file has at least one line of a
- * kind, that kind's table is replaced by the file's lines (plus a ::/0 catch-all when the file has
+ * a comment. Invalid lines are skipped one by one (F28). If the file has at least one valid line of
+ * a kind, that kind's table is replaced by the file's lines (plus a ::/0 catch-all when the file has
  * none: label 1, precedence 40, scope 14), exactly as glibc does; other tables stay built in.
+ * Numbers read as glibc's strtoul() reads them, so a missing VALUE is 0 (see gaiconf.c).
  * A valid gai.conf changes only the order of results, never their set (F29).
  */
 #ifndef GX_POLICY_H
@@ -46,12 +47,14 @@ struct gx_policy {
     void *owned; /* storage of tables read from gai.conf, freed with the policy */
 };
 
-/* The built-in policy (static; reference counting is a no-op on it). */
+/* The built-in policy (static; reference counting is a no-op on it). A base other than
+ * GAIX_POLICY_GLIBC gives RFC 6724's. */
 const struct gx_policy *gx_policy_builtin(enum gaix_policy base);
 
 /*
  * The policy from a gai.conf text applied over the built-in tables of `base`. data may be NULL
- * when len is 0 (no file: *out is the built-in policy). GX_OK or GX_E_MEMORY.
+ * when len is 0 (no file: *out is the built-in policy, as it is for a file without a valid table
+ * line). The caller owns one reference to *out. GX_OK, or GX_E_MEMORY with *out untouched.
  */
 int gx_policy_from_gaiconf(const char *data, size_t len, enum gaix_policy base,
                            const struct gx_policy **out);

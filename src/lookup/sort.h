@@ -30,10 +30,13 @@ struct gx_dest_info {
 
 /*
  * Orders addrs[0..n) in place, most preferred first; info[i] describes addrs[i] and moves with
- * it. The order is a total one and ties keep the input order (Rule 10), so that sorting changes
- * only the order of a list, never its set. With policy->base == GAIX_POLICY_GLIBC the rules read
- * as glibc reads them (see sort.c); otherwise as RFC 6724 writes them.
- * GX_OK, or GX_E_MEMORY when a large list needs scratch space that cannot be had.
+ * it. Ties keep the input order (Rule 10), and sorting changes only the order of a list, never
+ * its set (F29). With policy->base == GAIX_POLICY_GLIBC the rules read as glibc reads them, and
+ * the sort has glibc's shape, so that even the lists for which the rules are not transitive come
+ * out as glibc orders them (see sort.c); otherwise the rules read as RFC 6724 writes them.
+ * policy NULL means the built-in RFC 6724 policy.
+ * GX_OK, or GX_E_MEMORY when a list longer than 16 needs scratch space that cannot be had (the
+ * list is then unchanged).
  */
 int gx_sort(struct gx_addr *addrs, struct gx_dest_info *info, size_t n,
             const struct gx_policy *policy);
