@@ -1,0 +1,406 @@
+#!/usr/bin/env bash
+# The gaix command end to end: the real binary, run with test files it writes to a temporary
+# directory (--hosts, --services, --gai-conf), so that nothing depends on this machine's /etc
+# and no query can need the network: every name asked for is a literal, is in the test hosts
+# file, or ends in .onion (never sent anywhere, RFC 7686).
+#
+#   part 1  arguments, exit statuses, messages, every format          (anyone)
+#   part 2  --format python against Debian's /usr/bin/python3, and    (root: a namespace of its
+#           --format getent against getent, on the same files          own, see below)
+#
+# Part 2 runs inside `unshare -m -n`: a network namespace with only lo, and a mount namespace
+# where the test hosts and services files and an nsswitch.conf saying "hosts: files" and
+# "services: files" are bind-mounted over /etc, so the C library reads the same files as gaix
+# and never tries DNS. Without root part 2 says SKIPPED, which is a failure when CI=true.
+#
+# Usage: test_cli.sh BUILD_DIR     (the CLI is BUILD_DIR/gaix). Ends with "N passed, N failed".
+set -u
+export LC_ALL=C # the C library's messages in English, as the expected texts below
+
+BUILD=${1:?usage: test_cli.sh BUILD_DIR}
+GAIX=$BUILD/gaix
+PYTHON=/usr/bin/python3
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() {
+    fail=$((fail + 1))
+    echo "FAIL - $1"
+    shift
+    local line
+    for line in "$@"; do printf '    %s\n' "$line"; done
+}
+
+# run ARGS...: runs gaix; sets $out (stdout), $err (stderr), $status.
+run() {
+    out=$("$GAIX" "$@" 2>"$tmp/stderr")
+    status=$?
+    err=$(cat "$tmp/stderr")
+}
+
+# expect NAME STATUS EXPECTED_STDOUT ARGS...: exact stdout (after $(...) strips the last
+# newlines) and exit status.
+expect() {
+    local name=$1 want_status=$2 want_out=$3
+    shift 3
+    run "$@"
+    if [ "$status" = "$want_status" ] && [ "$out" = "$want_out" ]; then
+        ok "$name"
+    else
+        not_ok "$name" "gaix $*" "status $status (want $want_status)" "stdout: $out" \
+            "want:   $want_out" "stderr: $err"
+    fi
+}
+
+# expect_err NAME STATUS STDERR_SUBSTRING ARGS...: exit status, nothing on stdout, and stderr
+# containing the given text.
+expect_err() {
+    local name=$1 want_status=$2 want_err=$3
+    shift 3
+    run "$@"
+    if [ "$status" = "$want_status" ] && [ -z "$out" ] && [[ "$err" == *"$want_err"* ]]; then
+        ok "$name"
+    else
+        not_ok "$name" "gaix $*" "status $status (want $want_status)" "stdout: $out" \
+            "stderr: $err" "want in stderr: $want_err"
+    fi
+}
+
+write_test_files() { # DIR
+    cat >"$1/hosts" <<'EOF'
+# test hosts file for tests/integration/test_cli.sh
+127.0.0.1   localhost
+::1         localhost ip6-localhost
+192.0.2.10  alpha.test alpha
+2001:db8::20 beta.test beta
+EOF
+    cat >"$1/services" <<'EOF'
+# test services file for tests/integration/test_cli.sh
+ftp        21/tcp
+domain     53/tcp
+domain     53/udp
+www        80/tcp   http
+www        80/udp   http
+EOF
+    : >"$1/gai.conf"
+    printf 'hosts: files\nservices: files\n' >"$1/nsswitch.conf"
+    printf 'nameserver 127.0.0.1\n' >"$1/resolv.conf"
+}
+
+# ---- part 2, inside the namespace -----------------------------------------------------------
+#
+# Re-entered as: test_cli.sh BUILD_DIR --in-namespace TMPDIR; writes "PASS FAIL" to
+# TMPDIR/namespace.counts for the outer run to add up.
+
+# The queries: gaix arguments | the same query as socket.getaddrinfo() arguments. Chosen where
+# both libraries must agree: literals, hosts-file names, named and numeric services, NULL host
+# with and without AI_PASSIVE, and the errors that follow from the arguments alone.
+PY_QUERIES=(
+    "127.0.0.1 21 --socktype stream|'127.0.0.1', 21, 0, socket.SOCK_STREAM"
+    "::1 80|'::1', 80"
+    "127.0.0.1|'127.0.0.1', None"
+    "::ffff:192.0.2.1 443 --socktype stream --flags numerichost|'::ffff:192.0.2.1', 443, 0, socket.SOCK_STREAM, 0, socket.AI_NUMERICHOST"
+    "fe80::1%lo 80 --socktype stream|'fe80::1%lo', 80, 0, socket.SOCK_STREAM"
+    "127.0.0.1 www --protocol udp|'127.0.0.1', 'www', 0, 0, socket.IPPROTO_UDP"
+    "127.0.0.1 8080 --socktype dgram --flags numericserv|'127.0.0.1', '8080', 0, socket.SOCK_DGRAM, 0, socket.AI_NUMERICSERV"
+    "127.0.0.1 80 --socktype stream --flags canonname|'127.0.0.1', 80, 0, socket.SOCK_STREAM, 0, socket.AI_CANONNAME"
+    "alpha ftp --socktype stream|'alpha', 'ftp', 0, socket.SOCK_STREAM"
+    "alpha.test www|'alpha.test', 'www'"
+    "ALPHA.TEST 80 --socktype dgram|'ALPHA.TEST', 80, 0, socket.SOCK_DGRAM"
+    "alpha www --socktype stream --flags canonname|'alpha', 'www', 0, socket.SOCK_STREAM, 0, socket.AI_CANONNAME"
+    "alpha www -6 --socktype stream --flags v4mapped|'alpha', 'www', socket.AF_INET6, socket.SOCK_STREAM, 0, socket.AI_V4MAPPED"
+    "beta http --socktype stream|'beta', 'http', 0, socket.SOCK_STREAM"
+    "- 80 --flags passive|None, 80, 0, 0, 0, socket.AI_PASSIVE"
+    "- domain --socktype stream --flags passive|None, 'domain', 0, socket.SOCK_STREAM, 0, socket.AI_PASSIVE"
+    "- 8080 -4 --flags passive|None, 8080, socket.AF_INET, 0, 0, socket.AI_PASSIVE"
+    "* 80 --socktype stream --flags passive|'*', 80, 0, socket.SOCK_STREAM, 0, socket.AI_PASSIVE"
+    "127.0.0.1 nosuchservice|'127.0.0.1', 'nosuchservice'"
+    "alpha domain --socktype raw|'alpha', 'domain', 0, socket.SOCK_RAW"
+    "::1 80 -4|'::1', 80, socket.AF_INET"
+    "127.0.0.1 80 --flags 0x10000|'127.0.0.1', 80, 0, 0, 0, 0x10000"
+    "127.0.0.1 80 --family 99|'127.0.0.1', 80, 99"
+    "127.0.0.1 80 --socktype 99|'127.0.0.1', 80, 0, 99"
+)
+
+# gaix arguments | getent arguments (getent asks with AI_V4MAPPED|AI_ADDRCONFIG|AI_CANONNAME).
+# Not `getent ahostsv6 ::1`: in a namespace with only lo glibc's AI_ADDRCONFIG hides ::1 from an
+# AF_INET6 query, which gaix deliberately does not (DESIGN.md, semantic decisions).
+GETENT_QUERIES=(
+    "127.0.0.1|ahosts 127.0.0.1"
+    "::1|ahosts ::1"
+    "2001:db8::1%1|ahosts 2001:db8::1%1"
+    "fe80::1%lo|ahosts fe80::1%lo"
+    "2001:db8:1111:2222:3333:4444:5555:6666|ahosts 2001:db8:1111:2222:3333:4444:5555:6666"
+)
+
+# The EAI name in gaix's failure line "gaix: HOST SERVICE: TEXT (EAI_NAME)".
+eai_name_of() { sed -n 's/.*(\(EAI_[A-Z]*\))\(: .*\)\{0,1\}$/\1/p' <<<"$1" | tail -1; }
+
+# The exit status gaix must give for an EAI name (exitcode.h).
+status_for() {
+    case $1 in
+    EAI_BADFLAGS | EAI_FAMILY | EAI_SOCKTYPE) echo 64 ;;
+    EAI_NONAME | EAI_NODATA | EAI_SERVICE | EAI_ADDRFAMILY) echo 68 ;;
+    EAI_AGAIN) echo 75 ;;
+    *) echo 70 ;;
+    esac
+}
+
+in_namespace() {
+    ip link set lo up || { not_ok "namespace: ip link set lo up"; return; }
+    local f
+    for f in hosts services nsswitch.conf resolv.conf gai.conf; do
+        if [ -e "/etc/$f" ]; then
+            mount --bind "$tmp/$f" "/etc/$f" || { not_ok "namespace: bind-mount /etc/$f"; return; }
+        fi
+    done
+    local cfg=(--hosts "$tmp/hosts" --services "$tmp/services" --gai-conf "$tmp/gai.conf"
+               --policy glibc)
+
+    # Python's answers, one line per query, from one interpreter.
+    local q
+    for q in "${PY_QUERIES[@]}"; do printf '%s\n' "${q#*|}"; done >"$tmp/py.queries"
+    "$PYTHON" - "$tmp/py.queries" >"$tmp/py.answers" 2>"$tmp/py.stderr" <<'EOF'
+import socket, sys
+names = {getattr(socket, n): n for n in dir(socket) if n.startswith('EAI_')}
+for line in open(sys.argv[1]):
+    try:
+        res = eval('socket.getaddrinfo(' + line.strip() + ')')
+        print([(int(f), int(t), p, c, a) for f, t, p, c, a in res])
+    except socket.gaierror as e:
+        print('ERROR', names.get(e.errno, e.errno))
+EOF
+    if [ "$(wc -l <"$tmp/py.answers")" != "${#PY_QUERIES[@]}" ]; then
+        not_ok "namespace: python3 answered every query" "$(cat "$tmp/py.stderr")"
+        return
+    fi
+
+    local i=0 args want got
+    set -f # "*" is a host here, not a glob
+    for q in "${PY_QUERIES[@]}"; do
+        i=$((i + 1))
+        read -r -a args <<<"${q%%|*}"
+        want=$(sed -n "${i}p" "$tmp/py.answers")
+        run "${args[@]}" "${cfg[@]}" --format python
+        if [ "$status" = 0 ]; then
+            got=$out
+        else
+            got="ERROR $(eai_name_of "$err")"
+            if [ -n "$out" ] || [ "$status" != "$(status_for "${got#ERROR }")" ]; then
+                not_ok "python: gaix ${q%%|*}: status $status, stdout empty on error" \
+                    "stdout: $out" "stderr: $err"
+                continue
+            fi
+        fi
+        if [ "$got" = "$want" ]; then
+            ok "python: gaix ${q%%|*}"
+        else
+            not_ok "python: gaix ${q%%|*}" "gaix:   $got" "python: $want" "stderr: $err"
+        fi
+    done
+
+    for q in "${GETENT_QUERIES[@]}"; do
+        read -r -a args <<<"${q%%|*}"
+        local gargs
+        read -r -a gargs <<<"${q#*|}"
+        want=$(getent "${gargs[@]}" | od -c)
+        run "${args[@]}" "${cfg[@]}" --flags v4mapped,addrconfig,canonname --format getent
+        got=$(printf '%s\n' "$out" | od -c) # $(...) dropped the last newline, not the spaces
+        if [ "$status" = 0 ] && [ "$got" = "$want" ]; then
+            ok "getent: gaix ${q%%|*} = getent ${q#*|}"
+        else
+            not_ok "getent: gaix ${q%%|*} = getent ${q#*|}" "gaix ($status):" "$out" \
+                "getent:" "$(getent "${gargs[@]}")"
+        fi
+    done
+    set +f
+}
+
+if [ "${2:-}" = "--in-namespace" ]; then
+    tmp=$3
+    in_namespace
+    echo "$pass $fail" >"$tmp/namespace.counts"
+    exit 0
+fi
+
+# ---- part 1 ---------------------------------------------------------------------------------
+
+if [ ! -x "$GAIX" ]; then
+    echo "FAIL - $GAIX is not built"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gaix-test-cli.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+write_test_files "$tmp"
+CFG=(--hosts "$tmp/hosts" --services "$tmp/services" --gai-conf "$tmp/gai.conf")
+
+# --version, --help
+run --version
+if [ "$status" = 0 ] && [[ "$out" =~ ^gaix\ [0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+    ok "--version"
+else
+    not_ok "--version" "status $status" "$out"
+fi
+run -V
+[ "$status" = 0 ] && [[ "$out" == "gaix "* ]] && ok "-V" || not_ok "-V" "$status $out"
+run --help
+if [ "$status" = 0 ] && [[ "$out" == "Usage: gaix "* ]] && [[ "$out" == *"Exit status"* ]] &&
+    [[ "$out" == *"gaix localhost ftp --socktype stream --flags addrconfig,v4mapped --format python"* ]] &&
+    [ -z "$err" ]; then
+    ok "--help"
+else
+    not_ok "--help" "status $status" "$out"
+fi
+run localhost -h
+[ "$status" = 0 ] && [[ "$out" == "Usage: gaix "* ]] && ok "-h after HOST" || not_ok "-h after HOST"
+
+# Usage errors: exit 64, a message and a pointer to --help on stderr, nothing on stdout.
+expect_err "no arguments" 64 "missing HOST" 
+expect_err "unknown option" 64 "gaix: unknown option '--bogus'"$'\n'"Try 'gaix --help'" \
+    localhost --bogus
+expect_err "missing value" 64 "option '--family' needs a value" localhost --family
+expect_err "bad family name" 64 "invalid family 'ipx'" localhost --family ipx
+expect_err "bad socktype name" 64 "invalid socket type 'tcp'" localhost --socktype tcp
+expect_err "bad protocol name" 64 "invalid protocol 'stream'" localhost --protocol stream
+expect_err "bad flag name" 64 "invalid flag 'v6mapped'" localhost --flags addrconfig,v6mapped
+expect_err "bad format" 64 "invalid format 'yaml'" localhost --format yaml
+expect_err "bad policy" 64 "invalid policy 'rfc3484'" localhost --policy rfc3484
+expect_err "too many operands" 64 "too many operands: 'c'" a b c
+expect_err "missing hosts file" 64 "--hosts $tmp/nonexistent: No such file or directory" \
+    alpha --hosts "$tmp/nonexistent"
+
+# Errors from the library about the arguments: exit 64 too, with the EAI name.
+expect_err "EAI_BADFLAGS" 64 "gaix: 127.0.0.1 80: " 127.0.0.1 80 --flags 0x10000 "${CFG[@]}"
+run 127.0.0.1 80 --flags 0x10000 "${CFG[@]}"
+[[ "$err" == *"(EAI_BADFLAGS)" ]] && ok "EAI_BADFLAGS named" || not_ok "EAI_BADFLAGS named" "$err"
+expect_err "EAI_FAMILY" 64 "(EAI_FAMILY)" 127.0.0.1 80 --family 99 "${CFG[@]}"
+expect_err "EAI_SOCKTYPE" 64 "(EAI_SOCKTYPE)" 127.0.0.1 80 --socktype 99 "${CFG[@]}"
+
+# Not found: exit 68.
+expect_err "missing name" 68 "gaix: nosuch.onion -: " nosuch.onion "${CFG[@]}"
+expect_err "missing name is EAI_NONAME" 68 "(EAI_NONAME)" nosuch.onion "${CFG[@]}"
+expect_err "name with numerichost" 68 "(EAI_NONAME)" alpha 80 --flags numerichost "${CFG[@]}"
+expect_err "missing service" 68 "gaix: alpha nosuchservice: " alpha nosuchservice "${CFG[@]}"
+expect_err "missing service is EAI_SERVICE" 68 "(EAI_SERVICE)" alpha nosuchservice "${CFG[@]}"
+expect_err "service in no services file" 68 "(EAI_SERVICE)" alpha ftp --hosts "$tmp/hosts" \
+    --services ""
+
+# Literal hosts, hosts-file names, every format.
+expect "python: IPv4 literal" 0 "[(2, 1, 6, '', ('127.0.0.1', 21))]" \
+    127.0.0.1 21 --socktype stream --format python "${CFG[@]}"
+expect "python: IPv6 literal, named service" 0 \
+    "[(10, 1, 6, '', ('::1', 80, 0, 0)), (10, 2, 17, '', ('::1', 80, 0, 0))]" \
+    ::1 www --format python "${CFG[@]}"
+expect "python: scoped literal" 0 "[(10, 1, 6, '', ('fe80::1', 80, 0, 1))]" \
+    fe80::1%lo 80 --socktype stream --format python "${CFG[@]}"
+expect "python: hosts name" 0 \
+    "[(2, 1, 6, '', ('192.0.2.10', 80)), (2, 2, 17, '', ('192.0.2.10', 80))]" \
+    alpha www --format python "${CFG[@]}"
+expect "python: hosts name, canonname" 0 "[(2, 1, 6, 'alpha.test', ('192.0.2.10', 21))]" \
+    alpha ftp --socktype stream --flags canonname --format python "${CFG[@]}"
+expect "python: v4mapped" 0 "[(10, 1, 6, '', ('::ffff:192.0.2.10', 80, 0, 0))]" \
+    alpha 80 -6 --socktype stream --flags v4mapped --format python "${CFG[@]}"
+expect "python: nothing on stdout on error" 68 "" nosuch.onion --format python "${CFG[@]}"
+
+expect "table: hosts name with canonical name" 0 \
+"ADDRESS     PORT  FAMILY  SOCKTYPE  PROTOCOL
+192.0.2.10  21    inet    stream    tcp
+canonical name: alpha.test" \
+    alpha ftp --socktype stream --flags canonname "${CFG[@]}"
+expect "table: IPv6 hosts name, every type" 0 \
+"ADDRESS       PORT  FAMILY  SOCKTYPE  PROTOCOL
+2001:db8::20  0     inet6   stream    tcp
+2001:db8::20  0     inet6   dgram     udp
+2001:db8::20  0     inet6   raw       0" \
+    beta "${CFG[@]}"
+expect "table: scoped link-local shows the interface" 0 \
+"ADDRESS     PORT  FAMILY  SOCKTYPE  PROTOCOL
+fe80::1%lo  80    inet6   stream    tcp" \
+    fe80::1%1 80 --socktype stream "${CFG[@]}"
+
+expect "getent: hosts name" 0 \
+"192.0.2.10      STREAM alpha.test
+192.0.2.10      DGRAM  
+192.0.2.10      RAW    " \
+    alpha --flags canonname --format getent "${CFG[@]}"
+expect "getent: scoped literal" 0 "fe80::1%1     STREAM " \
+    fe80::1%lo 80 --socktype stream --format getent "${CFG[@]}"
+
+expect "json: hosts name" 0 \
+    '{"query":{"host":"alpha","service":"www","family":"unspec","socktype":"stream","protocol":0,"flags":["canonname"]},"results":[{"family":"inet","socktype":"stream","protocol":"tcp","address":"192.0.2.10","port":80,"canonname":"alpha.test"}]}' \
+    alpha www --socktype stream --flags canonname --format json "${CFG[@]}"
+expect "json: IPv6 literal with scope" 0 \
+    '{"query":{"host":"fe80::1%lo","service":"80","family":"inet6","socktype":"dgram","protocol":"udp","flags":["numerichost","numericserv"]},"results":[{"family":"inet6","socktype":"dgram","protocol":"udp","address":"fe80::1","port":80,"flowinfo":0,"scope_id":1,"canonname":null}]}' \
+    fe80::1%lo 80 -6 --socktype dgram --protocol udp --flags numerichost,NUMERICSERV \
+    --format json "${CFG[@]}"
+run nosuch.onion http --format json "${CFG[@]}"
+if [ "$status" = 68 ] &&
+    [ "$out" = '{"query":{"host":"nosuch.onion","service":"http","family":"unspec","socktype":0,"protocol":0,"flags":[]},"error":{"code":-2,"name":"EAI_NONAME","message":"Name or service not known"}}' ]; then
+    ok "json: error document on stdout, exit 68"
+else
+    not_ok "json: error document on stdout, exit 68" "status $status" "$out"
+fi
+if [ -x "$PYTHON" ]; then
+    # Every json document parses, success or failure.
+    bad=0
+    for args in "alpha www" "- 80 --flags passive" "nosuch.onion" "::1 80 --flags canonname"; do
+        # shellcheck disable=SC2086
+        "$GAIX" $args --format json "${CFG[@]}" 2>/dev/null |
+            "$PYTHON" -c 'import json,sys; d=json.load(sys.stdin); assert "query" in d' || bad=1
+    done
+    [ "$bad" = 0 ] && ok "json: documents parse with python's json" ||
+        not_ok "json: documents parse with python's json"
+fi
+
+# NULL host and "*": the wildcard with passive, loopback without.
+expect "python: NULL host, passive" 0 \
+    "[(2, 1, 6, '', ('0.0.0.0', 8080)), (10, 1, 6, '', ('::', 8080, 0, 0))]" \
+    - 8080 --socktype stream --flags passive --format python "${CFG[@]}" --policy glibc
+expect "python: * host, passive" 0 \
+    "[(2, 1, 6, '', ('0.0.0.0', 8080)), (10, 1, 6, '', ('::', 8080, 0, 0))]" \
+    '*' 8080 --socktype stream --flags passive --format python "${CFG[@]}" --policy glibc
+
+# A lost write is a failure.
+if [ -w /dev/full ]; then
+    "$GAIX" 127.0.0.1 80 "${CFG[@]}" >/dev/full 2>"$tmp/stderr"
+    status=$?
+    if [ "$status" = 70 ] && grep -q "write error" "$tmp/stderr"; then
+        ok "write error exits 70"
+    else
+        not_ok "write error exits 70" "status $status" "$(cat "$tmp/stderr")"
+    fi
+fi
+
+# ---- part 2 ---------------------------------------------------------------------------------
+
+skip_reason=""
+if [ "$(id -u)" != 0 ]; then
+    skip_reason="needs root (unshare -m -n)"
+elif [ ! -x "$PYTHON" ]; then
+    skip_reason="needs $PYTHON"
+elif ! command -v getent >/dev/null || ! command -v ip >/dev/null ||
+    ! command -v unshare >/dev/null; then
+    skip_reason="needs getent, ip and unshare"
+elif ! unshare -m -n true 2>/dev/null; then
+    skip_reason="unshare -m -n is not permitted here"
+fi
+if [ -n "$skip_reason" ]; then
+    echo "SKIPPED: comparison with python3 and getent in a namespace $skip_reason"
+    if [ "${CI:-}" = true ]; then
+        not_ok "namespace comparison must run in CI" "$skip_reason"
+    fi
+else
+    unshare -m -n -- bash "$0" "$BUILD" --in-namespace "$tmp"
+    if [ -r "$tmp/namespace.counts" ]; then
+        read -r ns_pass ns_fail <"$tmp/namespace.counts"
+        pass=$((pass + ns_pass))
+        fail=$((fail + ns_fail))
+    else
+        not_ok "namespace run reported its counts"
+    fi
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

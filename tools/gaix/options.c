@@ -1,0 +1,303 @@
+/*
+ * The command-line parser; see options.h for the grammar. One table lists every option; the
+ * loop below finds an argument's entry, fetches its value if it takes one, and applies it.
+ * Hand-written rather than getopt_long() so that it keeps no global state (the unit tests parse
+ * many command lines in one process), never permutes argv, and words its own messages.
+ */
+#include "options.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "names.h"
+
+enum option_id {
+    OPT_INET,
+    OPT_INET6,
+    OPT_FAMILY,
+    OPT_SOCKTYPE,
+    OPT_PROTOCOL,
+    OPT_FLAGS,
+    OPT_HOSTS,
+    OPT_SERVICES,
+    OPT_GAI_CONF,
+    OPT_POLICY,
+    OPT_FORMAT,
+    OPT_HELP,
+    OPT_VERSION,
+};
+
+struct option_spec {
+    const char *long_name; /* without "--"; NULL for a short-only option */
+    char short_name;       /* '\0' for a long-only option */
+    int takes_value;
+    enum option_id id;
+};
+
+static const struct option_spec option_specs[] = {
+    {NULL, '4', 0, OPT_INET},
+    {NULL, '6', 0, OPT_INET6},
+    {"family", '\0', 1, OPT_FAMILY},
+    {"socktype", '\0', 1, OPT_SOCKTYPE},
+    {"protocol", '\0', 1, OPT_PROTOCOL},
+    {"flags", '\0', 1, OPT_FLAGS},
+    {"hosts", '\0', 1, OPT_HOSTS},
+    {"services", '\0', 1, OPT_SERVICES},
+    {"gai-conf", '\0', 1, OPT_GAI_CONF},
+    {"policy", '\0', 1, OPT_POLICY},
+    {"format", '\0', 1, OPT_FORMAT},
+    {"help", 'h', 0, OPT_HELP},
+    {"version", 'V', 0, OPT_VERSION},
+};
+
+#define OPTION_COUNT (sizeof option_specs / sizeof option_specs[0])
+
+/* An option as shown in messages: "--" and the longest name, "--gai-conf" or "--socktype". */
+#define OPTION_SHOWN_SIZE 16
+/* The bad item of a --flags list quoted in a message; a longer one is cut, the message still
+ * says which list it was in. */
+#define FLAG_ITEM_SHOWN_SIZE 64
+
+static const struct option_spec *option_find_long(const char *name, size_t len)
+{
+    for (size_t i = 0; i < OPTION_COUNT; i++) {
+        const char *ln = option_specs[i].long_name;
+        if (ln && strlen(ln) == len && memcmp(ln, name, len) == 0)
+            return &option_specs[i];
+    }
+    return NULL;
+}
+
+static const struct option_spec *option_find_short(char c)
+{
+    for (size_t i = 0; i < OPTION_COUNT; i++)
+        if (option_specs[i].short_name != '\0' && option_specs[i].short_name == c)
+            return &option_specs[i];
+    return NULL;
+}
+
+static int policy_parse(const char *text, enum gaix_policy *policy)
+{
+    if (cli_name_equal(text, "rfc6724"))
+        *policy = GAIX_POLICY_RFC6724;
+    else if (cli_name_equal(text, "glibc"))
+        *policy = GAIX_POLICY_GLIBC;
+    else
+        return -1;
+    return 0;
+}
+
+/* Applies one option. `shown` is the option as the user wrote it, for messages. */
+static int option_apply(const struct option_spec *spec, const char *shown, const char *value,
+                        struct cli_options *opts, char err[CLI_ERROR_SIZE])
+{
+    struct cli_query *q = &opts->query;
+    switch (spec->id) {
+    case OPT_INET:
+        q->family = AF_INET;
+        return 0;
+    case OPT_INET6:
+        q->family = AF_INET6;
+        return 0;
+    case OPT_FAMILY:
+        if (cli_family_parse(value, &q->family) == 0)
+            return 0;
+        snprintf(err, CLI_ERROR_SIZE,
+                 "invalid family '%s' for %s (unspec, inet, inet6 or a number)", value, shown);
+        return -1;
+    case OPT_SOCKTYPE:
+        if (cli_socktype_parse(value, &q->socktype) == 0)
+            return 0;
+        snprintf(err, CLI_ERROR_SIZE,
+                 "invalid socket type '%s' for %s (stream, dgram, raw, seqpacket, dccp or a "
+                 "number)",
+                 value, shown);
+        return -1;
+    case OPT_PROTOCOL:
+        if (cli_protocol_parse(value, &q->protocol) == 0)
+            return 0;
+        snprintf(err, CLI_ERROR_SIZE,
+                 "invalid protocol '%s' for %s (tcp, udp, sctp, udplite, dccp or a number)", value,
+                 shown);
+        return -1;
+    case OPT_FLAGS: {
+        char bad[FLAG_ITEM_SHOWN_SIZE];
+        if (cli_flags_parse(value, &q->flags, bad, sizeof bad) == 0)
+            return 0;
+        snprintf(err, CLI_ERROR_SIZE,
+                 "invalid flag '%s' in %s (passive, canonname, numerichost, numericserv, "
+                 "v4mapped, all, addrconfig, idn, canonidn or a number, separated by commas)",
+                 bad, shown);
+        return -1;
+    }
+    case OPT_HOSTS:
+        opts->config.hosts_path = value;
+        opts->use_context = 1;
+        return 0;
+    case OPT_SERVICES:
+        opts->config.services_path = value;
+        opts->use_context = 1;
+        return 0;
+    case OPT_GAI_CONF:
+        opts->config.gai_conf_path = value;
+        opts->use_context = 1;
+        return 0;
+    case OPT_POLICY:
+        opts->use_context = 1;
+        if (policy_parse(value, &opts->config.policy) == 0)
+            return 0;
+        snprintf(err, CLI_ERROR_SIZE, "invalid policy '%s' for %s (rfc6724 or glibc)", value,
+                 shown);
+        return -1;
+    case OPT_FORMAT:
+        if (cli_format_parse(value, &opts->format) == 0)
+            return 0;
+        snprintf(err, CLI_ERROR_SIZE, "invalid format '%s' for %s (table, python, json or getent)",
+                 value, shown);
+        return -1;
+    case OPT_HELP:
+        opts->action = CLI_ACTION_HELP;
+        return 0;
+    case OPT_VERSION:
+        opts->action = CLI_ACTION_VERSION;
+        return 0;
+    }
+    return 0;
+}
+
+/* HOST, then SERVICE; "-" stands for NULL in both places. */
+static int operand_take(const char *arg, int *count, struct cli_options *opts,
+                        char err[CLI_ERROR_SIZE])
+{
+    const char *value = strcmp(arg, "-") == 0 ? NULL : arg;
+    if (*count == 0) {
+        opts->query.host = value;
+    } else if (*count == 1) {
+        opts->query.service = value;
+    } else {
+        snprintf(err, CLI_ERROR_SIZE, "too many operands: '%s' (expected HOST [SERVICE])", arg);
+        return -1;
+    }
+    (*count)++;
+    return 0;
+}
+
+/* A "--name[=value]" argument; *i moves past a value taken from the next argument. */
+static int option_long(int argc, char *const argv[], int *i, struct cli_options *opts,
+                       char err[CLI_ERROR_SIZE])
+{
+    const char *arg = argv[*i];
+    const char *name = arg + 2;
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const struct option_spec *spec = option_find_long(name, len);
+    if (spec == NULL) {
+        snprintf(err, CLI_ERROR_SIZE, "unknown option '--%.*s'", (int)len, name);
+        return -1;
+    }
+    char shown[OPTION_SHOWN_SIZE];
+    snprintf(shown, sizeof shown, "--%s", spec->long_name);
+    const char *value = NULL;
+    if (spec->takes_value) {
+        if (eq) {
+            value = eq + 1;
+        } else if (*i + 1 < argc) {
+            value = argv[++*i];
+        } else {
+            snprintf(err, CLI_ERROR_SIZE, "option '%s' needs a value", shown);
+            return -1;
+        }
+    } else if (eq) {
+        snprintf(err, CLI_ERROR_SIZE, "option '%s' takes no value", shown);
+        return -1;
+    }
+    return option_apply(spec, shown, value, opts, err);
+}
+
+/* A "-xyz" group of short options, none of which takes a value. */
+static int option_short_group(const char *arg, struct cli_options *opts, char err[CLI_ERROR_SIZE])
+{
+    for (const char *p = arg + 1; *p; p++) {
+        const struct option_spec *spec = option_find_short(*p);
+        if (spec == NULL) {
+            snprintf(err, CLI_ERROR_SIZE, "unknown option '-%c'", *p);
+            return -1;
+        }
+        char shown[3] = {'-', *p, '\0'};
+        if (option_apply(spec, shown, NULL, opts, err) != 0)
+            return -1;
+        if (opts->action != CLI_ACTION_LOOKUP)
+            return 0;
+    }
+    return 0;
+}
+
+int cli_options_parse(int argc, char *const argv[], struct cli_options *opts,
+                      char err[CLI_ERROR_SIZE])
+{
+    memset(opts, 0, sizeof *opts);
+    opts->action = CLI_ACTION_LOOKUP;
+    opts->format = CLI_FORMAT_TABLE;
+    opts->query.family = AF_UNSPEC;
+    opts->config.policy = GAIX_POLICY_RFC6724;
+    opts->config.reload_interval_ms = GAIX_RELOAD_NEVER;
+    err[0] = '\0';
+
+    int operands = 0;
+    int options_ended = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        int rc;
+        if (options_ended || arg[0] != '-' || arg[1] == '\0')
+            rc = operand_take(arg, &operands, opts, err);
+        else if (strcmp(arg, "--") == 0) {
+            options_ended = 1;
+            continue;
+        } else if (arg[1] == '-')
+            rc = option_long(argc, argv, &i, opts, err);
+        else
+            rc = option_short_group(arg, opts, err);
+        if (rc != 0)
+            return -1;
+        if (opts->action != CLI_ACTION_LOOKUP)
+            return 0;
+    }
+    if (operands == 0) {
+        snprintf(err, CLI_ERROR_SIZE, "missing HOST (give \"-\" for none)");
+        return -1;
+    }
+    return 0;
+}
+
+static int file_check(const char *option, const char *path, char err[CLI_ERROR_SIZE])
+{
+    if (path == NULL || path[0] == '\0')
+        return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, CLI_ERROR_SIZE, "%s %s: %s", option, path, strerror(errno));
+        return -1;
+    }
+    /* open() accepts a directory; reading it would fail later, and less clearly. */
+    struct stat st;
+    int is_dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+    close(fd);
+    if (is_dir) {
+        snprintf(err, CLI_ERROR_SIZE, "%s %s: %s", option, path, strerror(EISDIR));
+        return -1;
+    }
+    return 0;
+}
+
+int cli_options_check_files(const struct cli_options *opts, char err[CLI_ERROR_SIZE])
+{
+    if (file_check("--hosts", opts->config.hosts_path, err) != 0 ||
+        file_check("--services", opts->config.services_path, err) != 0 ||
+        file_check("--gai-conf", opts->config.gai_conf_path, err) != 0)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * The gaix command line:  gaix [OPTION]... HOST [SERVICE]
+ *
+ * Options and the two operands may come in any order; "--" ends the options. Long options take
+ * their value as "--name value" or "--name=value"; the short ones (-4, -6, -h, -V) take none and
+ * may be grouped ("-4h"). HOST "-" means no host (NULL) and "*" is passed on as it is; SERVICE
+ * omitted or "-" means no service. A later -4, -6 or --family overrides an earlier one, and so
+ * does a later --hosts, --services, --gai-conf, --policy or --format; --flags add up. -h and -V
+ * win over everything after them.
+ *
+ * The parser does no I/O and keeps no state: it reads argv and fills a struct cli_options whose
+ * strings point into argv. cli_options_check_files() is the one step that looks at the disk.
+ */
+#ifndef GAIX_CLI_OPTIONS_H
+#define GAIX_CLI_OPTIONS_H
+
+#include "format.h"
+#include "gaix.h"
+#include "query.h"
+
+enum cli_action {
+    CLI_ACTION_LOOKUP,  /* ask and print */
+    CLI_ACTION_HELP,    /* -h, --help */
+    CLI_ACTION_VERSION, /* -V, --version */
+};
+
+struct cli_options {
+    enum cli_action action;
+    struct cli_query query;
+    enum cli_format format;
+    /* Set by --hosts, --services, --gai-conf or --policy: look up through a context made from
+     * `config` instead of the default context. */
+    int use_context;
+    struct gaix_config config; /* reload_interval_ms is GAIX_RELOAD_NEVER: one lookup, no reload */
+};
+
+/* Room for any message the parser writes (it truncates an overlong operand, never the point). */
+#define CLI_ERROR_SIZE 512
+
+/*
+ * Parses argv[1..argc). Returns 0 with *opts filled in, or -1 with a one-line message (no
+ * "gaix:" prefix, no newline) in err: a usage error, for exit status 64.
+ */
+int cli_options_parse(int argc, char *const argv[], struct cli_options *opts,
+                      char err[CLI_ERROR_SIZE]);
+
+/*
+ * Checks that every file named by --hosts, --services and --gai-conf (except "", which means no
+ * file) can be opened for reading, so that a mistyped path is a usage error rather than a
+ * silently empty database. Returns 0, or -1 with a message in err.
+ */
+int cli_options_check_files(const struct cli_options *opts, char err[CLI_ERROR_SIZE]);
+
+#endif
