@@ -33,9 +33,11 @@ demo: all
 	@bash scripts/demo.sh $(BUILD)
 
 bench: all
+	bash scripts/deps.sh bench
 	@bash bench/run.sh $(BUILD)
 
 fuzz:
+	bash scripts/deps.sh fuzz
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGAIX_FUZZ=ON \
 	    -DGAIX_SANITIZE=address,undefined
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
