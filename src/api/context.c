@@ -187,12 +187,27 @@ int gx_ctx_net(struct gx_ctx_refs *r, struct gx_netstate **out)
  * still use it when exit() runs, so it is never freed. */
 static _Atomic(gaix_ctx *) default_ctx;
 static pthread_mutex_t default_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+/* A fork() while another thread creates the default context would leave default_lock held in the
+ * child, which has no such thread: the child starts with a fresh lock. (It cannot be registered
+ * with core/fork.h: creating a context registers locks while holding it.) */
+static void default_lock_reset(void)
+{
+    pthread_mutex_init(&default_lock, NULL);
+}
+
+static void default_atfork(void)
+{
+    (void)pthread_atfork(NULL, NULL, default_lock_reset);
+}
 
 gaix_ctx *gx_ctx_default(void)
 {
     gaix_ctx *ctx = atomic_load_explicit(&default_ctx, memory_order_acquire);
     if (ctx)
         return ctx;
+    pthread_once(&default_once, default_atfork);
     pthread_mutex_lock(&default_lock);
     ctx = atomic_load_explicit(&default_ctx, memory_order_relaxed);
     if (!ctx) {

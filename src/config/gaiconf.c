@@ -17,7 +17,8 @@
  * - the digits must run to the end of the field; a magnitude above ULONG_MAX is refused (ERANGE);
  * - an EMPTY number is 0: strtoul("") consumes nothing and leaves nothing behind. So a missing
  *   VALUE is 0 ("label 2001:db8::/32" sets label 0), and so are empty BITS ("::1/" is ::/0).
- * Fields after VALUE are ignored, as glibc ignores the rest of the line.
+ * Fields after VALUE are ignored, as glibc ignores the rest of the line: the one place where this
+ * reader does not take a line whole (STYLE 4), because a file must mean the same to both.
  *
  * Meaning (glibc's gaiconf_init): when the file has at least one valid line of a kind, that kind's
  * table is REPLACED by the file's lines of that kind, and a catch-all is appended unless one of
@@ -78,7 +79,7 @@ static bool field_is(const char *f, size_t len, const char *word)
  * strtoul(p, &end, 10) followed by glibc's checks (*end == '\0', no ERANGE, value <= max), over
  * (p, len) with no NUL needed. See the file comment for the sign and empty-string cases.
  */
-static bool gaiconf_number(const char *p, size_t len, unsigned long max, unsigned long *out)
+static bool number_parse(const char *p, size_t len, unsigned long max, unsigned long *out)
 {
     size_t i = 0;
     bool negative = false;
@@ -140,7 +141,7 @@ static bool prefix_bits(const struct prefix_text *t, unsigned min, unsigned max,
                         unsigned *bits)
 {
     unsigned long v = dflt;
-    if (t->bits != NULL && !gaiconf_number(t->bits, t->bits_len, max, &v))
+    if (t->bits != NULL && !number_parse(t->bits, t->bits_len, max, &v))
         return false;
     if (v < min)
         return false;
@@ -148,11 +149,15 @@ static bool prefix_bits(const struct prefix_text *t, unsigned min, unsigned max,
     return true;
 }
 
+/* Clears every bit after the first `bits`. */
 static void prefix_mask(uint8_t prefix[16], unsigned bits)
 {
     for (unsigned i = 0; i < 16; i++) {
-        unsigned keep = bits >= 8 * (i + 1) ? 8 : bits > 8 * i ? bits - 8 * i : 0;
-        prefix[i] &= (uint8_t)(0xff00u >> keep);
+        unsigned first = 8 * i; /* the number of bits before this byte */
+        if (bits >= first + 8)
+            continue;
+        unsigned keep = bits > first ? bits - first : 0; /* 0..7 leading bits kept */
+        prefix[i] = (uint8_t)(prefix[i] & (0xff00u >> keep));
     }
 }
 
@@ -162,7 +167,7 @@ static uint32_t netmask4(unsigned bits)
 }
 
 /* `label` and `precedence`: PREFIX[/BITS] VALUE. */
-static bool parse_prefix_line(const char *v1, size_t v1_len, const char *v2, size_t v2_len,
+static bool prefix_line_parse(const char *v1, size_t v1_len, const char *v2, size_t v2_len,
                               struct gaiconf_line *out)
 {
     struct prefix_text t = prefix_split(v1, v1_len);
@@ -170,7 +175,7 @@ static bool parse_prefix_line(const char *v1, size_t v1_len, const char *v2, siz
 
     if (gx_ip6_parse(t.addr, t.addr_len, out->prefix.prefix) != GX_OK ||
         !prefix_bits(&t, 0, PREFIX6_BITS, PREFIX6_BITS, &out->bits) ||
-        !gaiconf_number(v2, v2_len, INT_MAX, &value))
+        !number_parse(v2, v2_len, INT_MAX, &value))
         return false;
     prefix_mask(out->prefix.prefix, out->bits);
     out->prefix.bits = (uint8_t)out->bits;
@@ -182,7 +187,7 @@ static bool parse_prefix_line(const char *v1, size_t v1_len, const char *v2, siz
  * `scopev4`: an IPv4-mapped IPv6 prefix of 96 to 128 bits, or an IPv4 address and 0 to 32 bits.
  * An IPv6 prefix that is not IPv4-mapped is refused outright (it is no IPv4 text either).
  */
-static bool parse_scope_line(const char *v1, size_t v1_len, const char *v2, size_t v2_len,
+static bool scope_line_parse(const char *v1, size_t v1_len, const char *v2, size_t v2_len,
                              struct gaiconf_line *out)
 {
     struct prefix_text t = prefix_split(v1, v1_len);
@@ -201,7 +206,7 @@ static bool parse_scope_line(const char *v1, size_t v1_len, const char *v2, size
     } else {
         return false;
     }
-    if (!gaiconf_number(v2, v2_len, INT_MAX, &value))
+    if (!number_parse(v2, v2_len, INT_MAX, &value))
         return false;
     uint32_t addr = (uint32_t)a4[0] << 24 | (uint32_t)a4[1] << 16 | (uint32_t)a4[2] << 8 | a4[3];
     out->bits = bits;
@@ -228,13 +233,13 @@ static void gaiconf_line_parse(const char *line, size_t len, struct gaiconf_line
     /* Whatever follows VALUE is ignored. */
 
     if (field_is(kw, kw_len, "precedence")) {
-        if (parse_prefix_line(v1, v1_len, v2, v2_len, out))
+        if (prefix_line_parse(v1, v1_len, v2, v2_len, out))
             out->kind = GAICONF_PRECEDENCE;
     } else if (field_is(kw, kw_len, "label")) {
-        if (parse_prefix_line(v1, v1_len, v2, v2_len, out))
+        if (prefix_line_parse(v1, v1_len, v2, v2_len, out))
             out->kind = GAICONF_LABEL;
     } else if (field_is(kw, kw_len, "scopev4")) {
-        if (parse_scope_line(v1, v1_len, v2, v2_len, out))
+        if (scope_line_parse(v1, v1_len, v2, v2_len, out))
             out->kind = GAICONF_SCOPE;
     }
     /* "reload yes|no" and unknown keywords change nothing. */

@@ -26,6 +26,7 @@ int gx_reload_set_init(struct gx_reload_set *s, int interval_ms)
     }
     s->interval_ms = interval_ms;
     s->inotify_fd = -1;
+    gx_fork_lock_register(&s->fork_lock, &s->lock);
     return GX_OK;
 }
 
@@ -39,6 +40,7 @@ void gx_reload_set_destroy(struct gx_reload_set *s)
     }
     if (s->inotify_fd >= 0 && s->fork_gen == gx_fork_generation())
         close(s->inotify_fd);
+    gx_fork_lock_unregister(&s->fork_lock);
     pthread_cond_destroy(&s->built);
     pthread_mutex_destroy(&s->lock);
 }
@@ -103,6 +105,8 @@ static void reload_open(struct gx_reload_set *s)
     for (size_t i = 0; i < s->nfiles; i++) {
         s->files[i].wd_file = s->files[i].wd_dir = -1;
         s->files[i].dirty = true;
+        /* A build that another thread of the parent had under way does not exist here. */
+        s->files[i].building = false;
         reload_watch(s, &s->files[i]);
     }
 }

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "config/file.h"
+#include "core/fork.h"
 
 /* hosts, services, gai.conf */
 #define GX_RELOAD_FILES 3
@@ -50,6 +51,7 @@ struct gx_reload_file {
 struct gx_reload_set {
     pthread_mutex_t lock;
     pthread_cond_t built; /* signalled when a build ends */
+    struct gx_fork_lock fork_lock;
     int interval_ms;  /* GAIX_RELOAD_* or milliseconds */
     int inotify_fd;   /* -1: none, stat() instead */
     unsigned fork_gen;

@@ -254,8 +254,10 @@ static int key_compare(const struct sort_key *a, const struct sort_key *b)
     }
     if (a->precedence != b->precedence) /* Rule 6 */
         return a->precedence > b->precedence ? -1 : 1;
+    /* Rule 7, only between different interfaces: on one interface the transport is the same
+     * (glibc's condition, kept for both readings). */
     if (usable && a->ifindex != b->ifindex && (r = prefer_flag(a, b, KEY_NATIVE)) != 0)
-        return r;             /* Rule 7 */
+        return r;
     if (a->scope != b->scope) /* Rule 8 */
         return a->scope < b->scope ? -1 : 1;
     if (usable && a->family == b->family && a->prefix_score != b->prefix_score) /* Rule 9 */

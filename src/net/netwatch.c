@@ -19,9 +19,10 @@
  * leaves the parent's open) and opens its own, and builds a snapshot of its own.
  *
  * Limits of the model: the whole check, and a rebuild when one is due (two dumps, a few system
- * calls), run under the watcher's mutex, so callers arriving during a rebuild wait for it. A fork()
- * while another thread holds that mutex (or a snapshot's cache mutex) leaves it held in the child,
- * as with any mutex not reset by a pthread_atfork() handler.
+ * calls), run under the watcher's mutex, so callers arriving during a rebuild wait for it. The
+ * mutex is registered with core/fork.h, so a fork() never happens while another thread holds it.
+ * A snapshot's cache mutex is not registered: the child never uses the parent's snapshots, since
+ * the new fork generation makes its first acquire build a snapshot of its own.
  */
 #include "net/netstate.h"
 
@@ -53,6 +54,7 @@
 
 struct gx_netwatch {
     pthread_mutex_t lock; /* guards every field below */
+    struct gx_fork_lock fork_lock; /* keeps fork() from leaving lock held in a child */
     int interval_ms;      /* > 0, GAIX_RELOAD_EVERY_CALL or GAIX_RELOAD_NEVER */
     int fd;               /* the subscribed socket, or -1 */
     unsigned fork_gen;    /* gx_fork_generation() when fd was opened */
@@ -83,6 +85,7 @@ int gx_netwatch_new(int interval_ms, struct gx_netwatch **out)
         w->interval_ms = GX_RELOAD_INOTIFY_MS;
     w->fd = -1;
     w->fork_gen = gx_fork_generation();
+    gx_fork_lock_register(&w->fork_lock, &w->lock);
     *out = w;
     return GX_OK;
 }
@@ -95,6 +98,7 @@ void gx_netwatch_free(struct gx_netwatch *w)
     if (w->fd >= 0)
         close(w->fd);
     gx_netstate_unref(w->cur);
+    gx_fork_lock_unregister(&w->fork_lock);
     pthread_mutex_destroy(&w->lock);
     free(w);
 }
