@@ -12,7 +12,7 @@ FUZZ_BUILD ?= build-fuzz
 PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-CMAKE_TYPE ?= RelWithDebInfo
+CMAKE_TYPE ?= Release
 
 .PHONY: all check demo bench fuzz install clean asan
 

@@ -33,7 +33,7 @@ run_suite() { # name build-dir cmake-args...
 }
 
 mkdir -p build build-asan
-run_suite plain build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_suite plain build -DCMAKE_BUILD_TYPE=Release
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite "ASan+UBSan" build-asan -DCMAKE_BUILD_TYPE=Debug -DGAIX_SANITIZE=address,undefined

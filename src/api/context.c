@@ -116,12 +116,18 @@ void gaix_ctx_free(gaix_ctx *ctx)
 
 void gx_ctx_refs_init(struct gx_ctx_refs *r, gaix_ctx *ctx)
 {
-    memset(r, 0, sizeof *r);
     r->ctx = ctx;
+    r->now_ms = 0;
+    r->hosts = NULL;
+    r->services = NULL;
+    r->policy = NULL;
+    r->net = NULL;
 }
 
 void gx_ctx_refs_release(struct gx_ctx_refs *r)
 {
+    if (r->now_ms == 0)
+        return; /* nothing was acquired: every acquisition reads the clock first */
     if (r->hosts)
         gx_hosts_unref(r->hosts);
     if (r->services)

@@ -26,7 +26,11 @@ int gaix_getaddrinfo(const char *node, const char *service, const struct addrinf
     gaix_ctx *ctx = gx_ctx_default();
     if (!ctx)
         return EAI_MEMORY;
-    return gaix_ctx_getaddrinfo(ctx, node, service, hints, res);
+    if (!res) {
+        errno = EINVAL;
+        return EAI_SYSTEM;
+    }
+    return gx_getaddrinfo(ctx, node, service, hints, res);
 }
 
 void gaix_freeaddrinfo(struct addrinfo *res)

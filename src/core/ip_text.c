@@ -9,32 +9,61 @@
 #include "core/ascii.h"
 #include "core/status.h"
 
+/* One part of a dotted quad at *cp in a NUL-terminated buffer: one to three digits, no leading
+ * zero, at most 255. Returns its value and moves *cp past it, or -1. */
+static inline int strict_part(const unsigned char **cp)
+{
+    const unsigned char *c = *cp;
+    unsigned v = (unsigned)c[0] - '0';
+    if (v > 9)
+        return -1;
+    unsigned d = (unsigned)c[1] - '0';
+    if (d > 9) {
+        *cp = c + 1;
+        return (int)v;
+    }
+    if (v == 0)
+        return -1; /* a leading zero: "01" */
+    v = v * 10 + d;
+    d = (unsigned)c[2] - '0';
+    if (d > 9) {
+        *cp = c + 2;
+        return (int)v;
+    }
+    v = v * 10 + d;
+    if (v > 255 || (unsigned)c[3] - '0' <= 9)
+        return -1;
+    *cp = c + 3;
+    return (int)v;
+}
+
 int gx_ip4_parse_strict(const char *p, size_t len, uint8_t out[4])
 {
-    uint8_t tmp[4] = {0};
-    unsigned parts = 0, value = 0, digits = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (gx_ascii_isdigit(c)) {
-            if (digits > 0 && value == 0)
-                return GX_E_MALFORMED; /* a leading zero: "01" */
-            value = value * 10 + (unsigned)(c - '0');
-            if (value > 255)
-                return GX_E_MALFORMED;
-            digits++;
-        } else if (c == '.' && digits > 0 && parts < 3) {
-            tmp[parts++] = (uint8_t)value;
-            value = 0;
-            digits = 0;
-        } else {
-            return GX_E_MALFORMED;
-        }
-    }
-    if (parts != 3 || digits == 0)
+    /* A dotted quad is 7 to 15 bytes. Copied into a NUL-terminated buffer, it can be read part by
+     * part with no bounds check: the NUL ends the last part like any other non-digit. This runs
+     * on every numeric host and every hosts-file line. */
+    if (len < 7 || len > 15)
         return GX_E_MALFORMED;
-    tmp[3] = (uint8_t)value;
-    memcpy(out, tmp, 4);
+    char buf[16];
+    memcpy(buf, p, len);
+    buf[len] = '\0';
+    const unsigned char *c = (const unsigned char *)buf;
+    int a = strict_part(&c);
+    if (a < 0 || *c++ != '.')
+        return GX_E_MALFORMED;
+    int b = strict_part(&c);
+    if (b < 0 || *c++ != '.')
+        return GX_E_MALFORMED;
+    int d = strict_part(&c);
+    if (d < 0 || *c++ != '.')
+        return GX_E_MALFORMED;
+    int e = strict_part(&c);
+    if (e < 0 || c != (const unsigned char *)buf + len)
+        return GX_E_MALFORMED;
+    out[0] = (uint8_t)a;
+    out[1] = (uint8_t)b;
+    out[2] = (uint8_t)d;
+    out[3] = (uint8_t)e;
     return GX_OK;
 }
 
@@ -79,6 +108,7 @@ int gx_ip4_parse_aton(const char *p, size_t len, uint8_t out[4])
     unsigned nlead = 0;
     size_t i = 0;
     uint32_t v;
+
 
     for (;;) {
         size_t used = aton_part(p + i, len - i, &v);

@@ -16,13 +16,6 @@ void gx_addrlist_init(struct gx_addrlist *l)
     l->canon_len = 0;
 }
 
-void gx_addrlist_free(struct gx_addrlist *l)
-{
-    if (l->v != l->inline_v)
-        free(l->v);
-    gx_addrlist_init(l);
-}
-
 static int addrlist_grow(struct gx_addrlist *l)
 {
     /* cap never exceeds 2 x GX_ADDRS_PER_FAMILY_MAX, so the products cannot overflow. */
@@ -39,7 +32,7 @@ static int addrlist_grow(struct gx_addrlist *l)
     return GX_OK;
 }
 
-int gx_addrlist_add(struct gx_addrlist *l, const struct gx_addr *a)
+int gx_addrlist_add_slow(struct gx_addrlist *l, const struct gx_addr *a)
 {
     size_t *count = a->family == AF_INET ? &l->count4 : &l->count6;
     /* A linear scan: lists are short, and the cap bounds the worst case at about a million

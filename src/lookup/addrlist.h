@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "core/addr.h"
 
@@ -28,10 +29,29 @@ struct gx_addrlist {
 };
 
 void gx_addrlist_init(struct gx_addrlist *l);
-void gx_addrlist_free(struct gx_addrlist *l);
+/* Frees what the list allocated; the list must be initialised again before reuse. */
+static inline void gx_addrlist_free(struct gx_addrlist *l)
+{
+    if (l->v != l->inline_v)
+        free(l->v);
+}
 
-/* Appends a copy of *a unless an equal address is already there. GX_OK or GX_E_MEMORY. */
-int gx_addrlist_add(struct gx_addrlist *l, const struct gx_addr *a);
+/* The general case of gx_addrlist_add(). */
+int gx_addrlist_add_slow(struct gx_addrlist *l, const struct gx_addr *a);
+
+/* Appends a copy of *a unless an equal address is already there. GX_OK or GX_E_MEMORY. The first
+ * address (every numeric host) needs no comparison and no room check. */
+static inline int gx_addrlist_add(struct gx_addrlist *l, const struct gx_addr *a)
+{
+    if (l->n == 0) {
+        l->v[0] = *a;
+        l->n = 1;
+        l->count4 = a->family == AF_INET;
+        l->count6 = a->family != AF_INET;
+        return 0;
+    }
+    return gx_addrlist_add_slow(l, a);
+}
 
 /* Drops every address for which keep() is false, keeping the order. */
 void gx_addrlist_filter(struct gx_addrlist *l, bool (*keep)(const struct gx_addr *));

@@ -13,8 +13,12 @@
 
 void gx_literal_parse(const char *node, size_t len, struct gx_literal *lit)
 {
-    memset(lit, 0, sizeof *lit);
-    if (gx_ip4_parse_aton(node, len, lit->bytes) == GX_OK) {
+    lit->kind = GX_LITERAL_NONE;
+    lit->scope = NULL;
+    lit->scope_len = 0;
+    /* The dotted quad first: nearly every literal is one, and it reads the same as inet_aton. */
+    if (gx_ip4_parse_strict(node, len, lit->bytes) == GX_OK ||
+        gx_ip4_parse_aton(node, len, lit->bytes) == GX_OK) {
         lit->kind = GX_LITERAL_V4;
         return;
     }

@@ -70,11 +70,12 @@ static int lookup_addrconfig(struct lookup *lk)
 static int lookup_service(struct lookup *lk)
 {
     const struct gx_services *db = NULL;
-    int st = gx_service_check_types(lk->socktype, lk->protocol);
-    if (st < 0)
-        return st;
+    int st;
     if (gx_service_needs_db(&lk->service)) {
-        st = gx_ctx_services(&lk->refs, &db);
+        /* The type errors come first, before the database is even read. */
+        st = gx_service_check_types(lk->socktype, lk->protocol);
+        if (st >= 0)
+            st = gx_ctx_services(&lk->refs, &db);
         if (st < 0)
             return st;
     }
@@ -200,8 +201,8 @@ static void lookup_classify(struct lookup *lk, const char *node)
     lk->node_len = strlen(node);
     gx_literal_parse(node, lk->node_len, &lk->literal);
     lk->localhost = lk->literal.kind == GX_LITERAL_NONE &&
-                    gx_hostname_valid(node, lk->node_len) &&
-                    gx_hostname_is_localhost(node, lk->node_len);
+                    gx_hostname_is_localhost(node, lk->node_len) &&
+                    gx_hostname_valid(node, lk->node_len);
 }
 
 /* AI_IDN: a name with non-ASCII characters becomes its ASCII form before any source sees it
@@ -274,17 +275,26 @@ static int lookup_run(struct lookup *lk, const char *node, const char *service,
 int gx_getaddrinfo(gaix_ctx *ctx, const char *node, const char *service,
                    const struct addrinfo *hints, struct addrinfo **res)
 {
+    /* Only what every path reads before writing is set here: the rest (the literal, the
+     * service, the triples) is filled by the step that owns it. */
     struct lookup lk;
-    memset(&lk, 0, offsetof(struct lookup, addrs));
-    gx_addrlist_init(&lk.addrs);
+    lk.node = NULL;
+    lk.node_len = 0;
+    lk.node_idn = NULL;
+    lk.literal.kind = GX_LITERAL_NONE;
+    lk.localhost = false;
+    lk.ntuples = 0;
     lk.canon_owned = NULL;
+    gx_addrlist_init(&lk.addrs);
     gx_ctx_refs_init(&lk.refs, ctx);
 
     int st = lookup_run(&lk, node, service, hints, res);
 
     gx_ctx_refs_release(&lk.refs);
     gx_addrlist_free(&lk.addrs);
-    free(lk.canon_owned);
-    free(lk.node_idn);
+    if (lk.canon_owned)
+        free(lk.canon_owned);
+    if (lk.node_idn)
+        free(lk.node_idn);
     return st < 0 ? gx_status_to_eai(st) : 0;
 }

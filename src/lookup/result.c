@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/limits.h"
 #include "core/status.h"
 
 /* "gaix" in ASCII: marks a node as made by gaix_getaddrinfo(). */
@@ -35,16 +36,14 @@ int gx_result_build(const struct gx_addr *addrs, size_t naddrs, const struct gx_
                     size_t nst, int flags, const char *canon, size_t canon_len,
                     struct addrinfo **out)
 {
+    /* Both factors are bounded (limits.h), so the sizes below cannot overflow. */
+    if (naddrs == 0 || nst == 0 || naddrs > 2 * GX_ADDRS_PER_FAMILY_MAX || nst > GX_SERVTUPLES_MAX)
+        return GX_E_LIMIT;
     size_t count = naddrs * nst;
-    if (count == 0 || count / nst != naddrs)
-        return GX_E_LIMIT;
-    size_t nodes_size = count * sizeof(struct result_node);
-    if (nodes_size / sizeof(struct result_node) != count)
-        return GX_E_LIMIT;
-    size_t size = sizeof(struct result_block) + nodes_size;
+    size_t size = sizeof(struct result_block) + count * sizeof(struct result_node);
     size_t name_at = size;
     if (canon) {
-        if (canon_len + 1 > SIZE_MAX - size)
+        if (canon_len > GX_NAME_TEXT_MAX * 4) /* an IDN canonical name may be longer in UTF-8 */
             return GX_E_LIMIT;
         size += canon_len + 1;
     }
@@ -61,22 +60,23 @@ int gx_result_build(const struct gx_addr *addrs, size_t naddrs, const struct gx_
         name[canon_len] = '\0';
     }
 
-    size_t k = 0;
+    struct result_node *node = b->nodes;
     for (size_t i = 0; i < naddrs; i++) {
-        for (size_t j = 0; j < nst; j++, k++) {
-            struct result_node *node = &b->nodes[k];
+        for (size_t j = 0; j < nst; j++, node++) {
             node->magic = RESULT_MAGIC;
-            node->slot = (uint32_t)k;
+            node->slot = (uint32_t)(node - b->nodes);
             node->ai.ai_flags = flags;
             node->ai.ai_family = addrs[i].family;
             node->ai.ai_socktype = st[j].socktype;
             node->ai.ai_protocol = st[j].protocol;
             node->ai.ai_addrlen = gx_addr_to_sockaddr(&addrs[i], st[j].port, &node->sa.v6);
             node->ai.ai_addr = (struct sockaddr *)(void *)&node->sa;
-            node->ai.ai_canonname = k == 0 ? name : NULL;
-            node->ai.ai_next = k + 1 < count ? &b->nodes[k + 1].ai : NULL;
+            node->ai.ai_canonname = NULL;
+            node->ai.ai_next = &node[1].ai;
         }
     }
+    node[-1].ai.ai_next = NULL;
+    b->nodes[0].ai.ai_canonname = name;
     *out = &b->nodes[0].ai;
     return GX_OK;
 }

@@ -35,40 +35,38 @@ static const struct proto_row proto_rows[GX_SERVTUPLES_MAX] = {
 
 void gx_service_read(const char *service, struct gx_service *out)
 {
-    memset(out, 0, sizeof *out);
+    out->name = service;
+    out->name_len = 0; /* measured only for a name */
+    out->kind = GX_SERVICE_NUMBER;
     if (service == NULL || service[0] == '\0' || (service[0] == '*' && service[1] == '\0')) {
         out->kind = GX_SERVICE_NONE;
+        out->in_range = false;
+        out->port = 0;
         return;
     }
-    out->name = service;
-    out->name_len = strlen(service);
 
     /* strtoul(service, &end, 10) read whole: white space, a sign, at least one digit. */
-    const char *p = service;
-    while (gx_ascii_isspace((unsigned char)*p))
-        p++;
+    const unsigned char *p = (const unsigned char *)service;
     bool negative = false;
-    if (*p == '+' || *p == '-')
-        negative = *p++ == '-';
-    if (!gx_ascii_isdigit((unsigned char)*p)) {
-        out->kind = GX_SERVICE_NAME;
-        return;
+    if (!gx_ascii_isdigit(*p)) {
+        while (gx_ascii_isspace(*p))
+            p++;
+        if (*p == '+' || *p == '-')
+            negative = *p++ == '-';
     }
+    /* Digits: the value saturates at 65536, which is all "too big" needs. */
     uint32_t value = 0;
-    bool big = false;
-    for (; gx_ascii_isdigit((unsigned char)*p); p++) {
-        value = value * 10 + (uint32_t)(*p - '0');
-        if (value > 65535) {
-            big = true;
-            value = 65536; /* keep it from wrapping; only "too big" matters now */
-        }
-    }
-    if (*p != '\0') {
+    const unsigned char *digits = p;
+    for (unsigned d; (d = (unsigned)*p - '0') < 10; p++)
+        value = value > 6553 ? 65536 : value * 10 + d;
+    if (p == digits || *p != '\0') {
         out->kind = GX_SERVICE_NAME;
+        out->name_len = strlen(service);
+        out->in_range = false;
+        out->port = 0;
         return;
     }
-    out->kind = GX_SERVICE_NUMBER;
-    out->in_range = !big && !(negative && value != 0);
+    out->in_range = value <= 65535 && !(negative && value != 0);
     out->port = out->in_range ? (uint16_t)value : 0;
 }
 
