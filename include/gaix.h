@@ -76,6 +76,18 @@ GAIX_API int gaix_ctx_getaddrinfo(gaix_ctx *ctx, const char *node, const char *s
 GAIX_API int gaix_getaddrinfo(const char *node, const char *service,
                               const struct addrinfo *hints, struct addrinfo **res);
 
+/* getnameinfo() over the given context. */
+GAIX_API int gaix_ctx_getnameinfo(gaix_ctx *ctx, const struct sockaddr *sa, socklen_t salen,
+                                  char *host, socklen_t hostlen, char *serv, socklen_t servlen,
+                                  int flags);
+
+/* getnameinfo() over the default context: the host name from the hosts file (or the numeric
+ * address), the service name from the services file (or the number). NI_NUMERICHOST,
+ * NI_NUMERICSERV, NI_NOFQDN, NI_NAMEREQD, NI_DGRAM and NI_IDN as in the C library; a buffer too
+ * small gives EAI_OVERFLOW and nothing is written past its length. */
+GAIX_API int gaix_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
+                              socklen_t hostlen, char *serv, socklen_t servlen, int flags);
+
 /* Frees a list returned by gaix_getaddrinfo(), or any sub-list of it (POSIX): a list split in
  * several pieces is freed by freeing each piece. NULL is a no-op. */
 GAIX_API void gaix_freeaddrinfo(struct addrinfo *res);

@@ -1,0 +1,272 @@
+#include "lookup/nameinfo.h"
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "api/context.h"
+#include "core/ip_text.h"
+#include "core/limits.h"
+#include "core/status.h"
+#include "lookup/addrlist.h"
+#include "lookup/hosts_reverse.h"
+#include "lookup/idn.h"
+#include "lookup/node_sources.h"
+
+/* glibc's NI_* flags: the POSIX five, NI_IDN, and the two deprecated IDN flags (64, 128) that it
+ * still accepts and ignores. NI_NUMERICSCOPE does not exist on this platform. */
+#define ACCEPTED_NI_FLAGS                                                                         \
+    (NI_NUMERICHOST | NI_NUMERICSERV | NI_NOFQDN | NI_NAMEREQD | NI_DGRAM | NI_IDN | 64 | 128)
+
+/* Copies len bytes and a NUL into dest, or GX_E_OVERFLOW without writing anything. */
+static int ni_copy(char *dest, size_t destlen, const char *src, size_t len)
+{
+    if (len + 1 > destlen)
+        return GX_E_OVERFLOW;
+    memcpy(dest, src, len);
+    dest[len] = '\0';
+    return GX_OK;
+}
+
+/* Appends text at dest like snprintf(): what fits is written, always NUL-terminated, and
+ * GX_E_OVERFLOW when it did not all fit (glibc's behaviour for the scope suffix). */
+static int ni_append(char *dest, size_t destlen, const char *text, size_t len)
+{
+    if (destlen == 0)
+        return GX_E_OVERFLOW;
+    size_t n = len < destlen - 1 ? len : destlen - 1;
+    memcpy(dest, text, n);
+    dest[n] = '\0';
+    return n == len ? GX_OK : GX_E_OVERFLOW;
+}
+
+static size_t ni_decimal(uint32_t v, char out[11])
+{
+    char rev[10];
+    size_t n = 0;
+    do {
+        rev[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        out[i] = rev[n - 1 - i];
+    out[n] = '\0';
+    return n;
+}
+
+/* The numeric host: the address, and for IPv6 a scope as %ifname for link-local unicast and
+ * multicast addresses whose interface exists, %number otherwise. */
+static int ni_host_numeric(const struct gx_addr *a, char *host, size_t hostlen)
+{
+    char text[GX_IP6_TEXT_MAX];
+    size_t n = a->family == AF_INET ? gx_ip4_format(a->bytes, text)
+                                    : gx_ip6_format(a->bytes, text);
+    int st = ni_copy(host, hostlen, text, n);
+    if (st < 0 || a->family != AF_INET6 || a->scope_id == 0)
+        return st;
+    char scope[1 + IF_NAMESIZE + 11] = "%";
+    size_t slen = 0;
+    bool linklocal = (a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80) ||
+                     (a->bytes[0] == 0xff && (a->bytes[1] & 0x0f) == 0x02);
+    if (linklocal && if_indextoname(a->scope_id, scope + 1) != NULL)
+        slen = 1 + strlen(scope + 1);
+    else
+        slen = 1 + ni_decimal(a->scope_id, scope + 1);
+    return ni_append(host + n, hostlen - n, scope, slen);
+}
+
+/* NI_NOFQDN's local domain, found as glibc finds it: the part after the first dot of the name
+ * the hosts file gives "localhost", else of gethostname(), else of the hosts file's name for the
+ * host name, else of its name for 127.0.0.1. Empty when none has a dot. */
+static void ni_local_domain(const struct gx_hosts *hosts, char *out, size_t outlen)
+{
+    out[0] = '\0';
+    struct gx_addrlist l;
+    const char *dot;
+    gx_addrlist_init(&l);
+    (void)gx_source_hosts(hosts, "localhost", 9, AF_INET, 0, &l);
+    if (l.canon && (dot = memchr(l.canon, '.', l.canon_len)) != NULL) {
+        (void)ni_append(out, outlen, dot + 1, l.canon_len - (size_t)(dot + 1 - l.canon));
+        gx_addrlist_free(&l);
+        return;
+    }
+    gx_addrlist_free(&l);
+    char name[256];
+    if (gethostname(name, sizeof name) != 0)
+        return;
+    name[sizeof name - 1] = '\0';
+    if ((dot = strchr(name, '.')) != NULL) {
+        (void)ni_append(out, outlen, dot + 1, strlen(dot + 1));
+        return;
+    }
+    gx_addrlist_init(&l);
+    (void)gx_source_hosts(hosts, name, strlen(name), AF_INET, 0, &l);
+    const char *canon = l.canon;
+    size_t canon_len = l.canon_len;
+    gx_addrlist_free(&l);
+    if (!canon) {
+        static const uint8_t loop4[4] = {127, 0, 0, 1};
+        struct gx_addr a;
+        gx_addr_set4(&a, loop4);
+        if (gx_hosts_reverse(hosts, &a, &canon, &canon_len) != GX_OK)
+            return;
+    }
+    if ((dot = memchr(canon, '.', canon_len)) != NULL)
+        (void)ni_append(out, outlen, dot + 1, canon_len - (size_t)(dot + 1 - canon));
+}
+
+/* The host part of an AF_INET / AF_INET6 address. */
+static int ni_host_inet(struct gx_ctx_refs *refs, const struct gx_addr *a, char *host,
+                        size_t hostlen, int flags)
+{
+    if (!(flags & NI_NUMERICHOST)) {
+        const struct gx_hosts *hosts;
+        const char *name;
+        size_t len;
+        int st = gx_ctx_hosts(refs, &hosts);
+        if (st < 0)
+            return st;
+        if (gx_hosts_reverse(hosts, a, &name, &len) == GX_OK) {
+            char buf[GX_NAME_TEXT_MAX + 2];
+            if (len >= sizeof buf)
+                return GX_E_OVERFLOW;
+            memcpy(buf, name, len);
+            buf[len] = '\0';
+            if (flags & NI_NOFQDN) {
+                /* glibc cuts at the first place the domain appears after a dot, as strstr()
+                 * finds it, not only at the end. */
+                char domain[GX_NAME_TEXT_MAX + 1];
+                ni_local_domain(hosts, domain, sizeof domain);
+                char *c = domain[0] ? strstr(buf, domain) : NULL;
+                if (c && c != buf && c[-1] == '.') {
+                    c[-1] = '\0';
+                    len = (size_t)(c - 1 - buf);
+                }
+            }
+            if (flags & NI_IDN) {
+                char *uni;
+                st = gx_idn_to_unicode(buf, &uni);
+                if (st == GX_OK) {
+                    st = ni_copy(host, hostlen, uni, strlen(uni));
+                    free(uni);
+                    return st;
+                }
+                if (st != GX_E_IDN_ENCODE)
+                    return st;
+            }
+            return ni_copy(host, hostlen, buf, len);
+        }
+    }
+    if (flags & NI_NAMEREQD)
+        return GX_E_NONAME;
+    return ni_host_numeric(a, host, hostlen);
+}
+
+static int ni_host_local(char *host, size_t hostlen, int flags)
+{
+    if (!(flags & NI_NUMERICHOST)) {
+        struct utsname u;
+        if (uname(&u) == 0)
+            return ni_copy(host, hostlen, u.nodename, strlen(u.nodename));
+    }
+    if (flags & NI_NAMEREQD)
+        return GX_E_NONAME;
+    return ni_copy(host, hostlen, "localhost", 9);
+}
+
+static int ni_serv_inet(struct gx_ctx_refs *refs, uint16_t port, char *serv, size_t servlen,
+                        int flags)
+{
+    if (!(flags & NI_NUMERICSERV)) {
+        const struct gx_services *db;
+        const char *name;
+        int st = gx_ctx_services(refs, &db);
+        if (st < 0)
+            return st;
+        int len = gx_services_name(db, port, (flags & NI_DGRAM) ? GX_PROTO_UDP : GX_PROTO_TCP,
+                                   &name);
+        if (len >= 0)
+            return ni_copy(serv, servlen, name, (size_t)len);
+    }
+    char digits[11];
+    size_t n = ni_decimal(port, digits);
+    return ni_append(serv, servlen, digits, n);
+}
+
+/* The address of an AF_INET / AF_INET6 socket address (salen already checked), and its port. */
+static void ni_read_inet(const struct sockaddr *sa, struct gx_addr *a, uint16_t *port)
+{
+    if (sa->sa_family == AF_INET) {
+        struct sockaddr_in sin;
+        memcpy(&sin, sa, sizeof sin);
+        gx_addr_set4(a, (const uint8_t *)&sin.sin_addr);
+        *port = ntohs(sin.sin_port);
+    } else {
+        struct sockaddr_in6 sin6;
+        memcpy(&sin6, sa, sizeof sin6);
+        gx_addr_set6(a, sin6.sin6_addr.s6_addr, sin6.sin6_scope_id);
+        *port = ntohs(sin6.sin6_port);
+    }
+}
+
+static int ni_check(const struct sockaddr *sa, socklen_t salen, const char *host,
+                    const char *serv, int flags)
+{
+    if (flags & ~ACCEPTED_NI_FLAGS)
+        return GX_E_BADFLAGS;
+    if (sa == NULL || salen < (socklen_t)sizeof(sa_family_t))
+        return GX_E_FAMILY;
+    if ((flags & NI_NAMEREQD) && host == NULL && serv == NULL)
+        return GX_E_NONAME;
+    switch (sa->sa_family) {
+    case AF_UNIX:
+        return salen < (socklen_t)offsetof(struct sockaddr_un, sun_path) ? GX_E_FAMILY : GX_OK;
+    case AF_INET:
+        return salen < (socklen_t)sizeof(struct sockaddr_in) ? GX_E_FAMILY : GX_OK;
+    case AF_INET6:
+        return salen < (socklen_t)sizeof(struct sockaddr_in6) ? GX_E_FAMILY : GX_OK;
+    default:
+        return GX_E_FAMILY;
+    }
+}
+
+static int ni_run(struct gx_ctx_refs *refs, const struct sockaddr *sa, socklen_t salen,
+                  char *host, size_t hostlen, char *serv, size_t servlen, int flags)
+{
+    int st = ni_check(sa, salen, host, serv, flags);
+    if (st < 0)
+        return st;
+    if (sa->sa_family == AF_UNIX) {
+        if (host && hostlen > 0 && (st = ni_host_local(host, hostlen, flags)) < 0)
+            return st;
+        if (serv && servlen > 0) {
+            /* The path, up to its NUL or the end of what the caller gave. */
+            size_t max = (size_t)salen - offsetof(struct sockaddr_un, sun_path);
+            const char *path = (const char *)sa + offsetof(struct sockaddr_un, sun_path);
+            st = ni_copy(serv, servlen, path, strnlen(path, max));
+        }
+        return st;
+    }
+    struct gx_addr a;
+    uint16_t port;
+    ni_read_inet(sa, &a, &port);
+    if (host && hostlen > 0 && (st = ni_host_inet(refs, &a, host, hostlen, flags)) < 0)
+        return st;
+    if (serv && servlen > 0)
+        st = ni_serv_inet(refs, port, serv, servlen, flags);
+    return st;
+}
+
+int gx_getnameinfo(gaix_ctx *ctx, const struct sockaddr *sa, socklen_t salen, char *host,
+                   socklen_t hostlen, char *serv, socklen_t servlen, int flags)
+{
+    struct gx_ctx_refs refs;
+    gx_ctx_refs_init(&refs, ctx);
+    int st = ni_run(&refs, sa, salen, host, hostlen, serv, servlen, flags);
+    gx_ctx_refs_release(&refs);
+    return st < 0 ? gx_status_to_eai(st) : 0;
+}
