@@ -13,7 +13,10 @@
 #include "gaix.h"
 
 #define FILE_EVENTS (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVE_SELF | IN_DELETE_SELF)
-#define DIR_EVENTS (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB)
+/* The directory also reports writes to the file: the file's own watch is re-added after a
+ * rename(), and a write in between must not go unnoticed. Events are matched by name. */
+#define DIR_EVENTS                                                                                \
+    (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | IN_MODIFY | IN_CLOSE_WRITE)
 
 int gx_reload_set_init(struct gx_reload_set *s, int interval_ms)
 {
@@ -38,7 +41,9 @@ void gx_reload_set_destroy(struct gx_reload_set *s)
             f->unref(f->current);
         free(f->path);
     }
-    if (s->inotify_fd >= 0 && s->fork_gen == gx_fork_generation())
+    /* In a child that never used the context this is the parent's descriptor: closing our copy
+     * leaves the parent's open. */
+    if (s->inotify_fd >= 0)
         close(s->inotify_fd);
     gx_fork_lock_unregister(&s->fork_lock);
     pthread_cond_destroy(&s->built);
@@ -204,6 +209,11 @@ static int reload_rebuild(struct gx_reload_set *s, struct gx_reload_file *f)
     f->building = true;
     f->dirty = f->changed = false;
     char *path = f->path;
+    /* Watch the file that is about to be read before reading it: a write after the read then
+     * still raises an event. (After a rename() the path names a new inode, which the old
+     * watch does not see.) */
+    if (s->inotify_fd >= 0 && path)
+        f->wd_file = inotify_add_watch(s->inotify_fd, path, FILE_EVENTS);
     pthread_mutex_unlock(&s->lock);
     void *obj = NULL;
     struct gx_file_id id;
@@ -212,7 +222,9 @@ static int reload_rebuild(struct gx_reload_set *s, struct gx_reload_file *f)
     f->building = false;
     pthread_cond_broadcast(&s->built);
     if (st < 0) {
-        f->dirty = f->current == NULL;
+        /* The change is still to be taken in (EMFILE, ENOMEM pass): try again next time, or a
+         * file replaced once would keep its old contents for good. */
+        f->dirty = f->changed = true;
         return st;
     }
     void *old = f->current;
@@ -220,9 +232,6 @@ static int reload_rebuild(struct gx_reload_set *s, struct gx_reload_file *f)
     f->id = id;
     if (old)
         f->unref(old);
-    /* A new inode needs a new watch; the old one went away with the old inode. */
-    if (s->inotify_fd >= 0 && path)
-        f->wd_file = inotify_add_watch(s->inotify_fd, path, FILE_EVENTS);
     return GX_OK;
 }
 
@@ -239,8 +248,11 @@ int gx_reload_acquire(struct gx_reload_set *s, size_t index, uint64_t now_ms, vo
         if (gx_file_id_same(&id, &f->id))
             f->dirty = false;
     }
+    bool tried = false;
     for (;;) {
-        if (f->dirty && !f->building && (f->current == NULL || f->path != NULL)) {
+        if (f->dirty && !f->building && !tried && (f->current == NULL || f->path != NULL)) {
+            /* One build per acquire: a failed one leaves the file marked, for the next call. */
+            tried = true;
             int st = reload_rebuild(s, f);
             if (st < 0 && f->current == NULL) {
                 pthread_mutex_unlock(&s->lock);

@@ -14,8 +14,6 @@
 void gx_literal_parse(const char *node, size_t len, struct gx_literal *lit)
 {
     lit->kind = GX_LITERAL_NONE;
-    lit->scope = NULL;
-    lit->scope_len = 0;
     /* The dotted quad first: nearly every literal is one, and it reads the same as inet_aton. */
     if (gx_ip4_parse_strict(node, len, lit->bytes) == GX_OK ||
         gx_ip4_parse_aton(node, len, lit->bytes) == GX_OK) {
@@ -27,6 +25,8 @@ void gx_literal_parse(const char *node, size_t len, struct gx_literal *lit)
     if (gx_ip6_parse(node, addr_len, lit->bytes) != GX_OK)
         return;
     lit->kind = GX_LITERAL_V6;
+    lit->scope = NULL; /* read only for IPv6 literals */
+    lit->scope_len = 0;
     if (pct) {
         lit->scope = pct + 1;
         lit->scope_len = len - addr_len - 1;

@@ -275,15 +275,14 @@ static int lookup_run(struct lookup *lk, const char *node, const char *service,
 int gx_getaddrinfo(gaix_ctx *ctx, const char *node, const char *service,
                    const struct addrinfo *hints, struct addrinfo **res)
 {
-    /* Only what every path reads before writing is set here: the rest (the literal, the
-     * service, the triples) is filled by the step that owns it. */
+    /* Only what every path reads before writing is set here: the rest is filled by the step
+     * that owns it before anything reads it (node_len, literal and localhost by
+     * lookup_classify(), which runs whenever there is a node and is read only then; the service
+     * and the triples by their steps, read only after those succeeded). This path runs for
+     * every numeric lookup, whose budget is 700 instructions. */
     struct lookup lk;
     lk.node = NULL;
-    lk.node_len = 0;
     lk.node_idn = NULL;
-    lk.literal.kind = GX_LITERAL_NONE;
-    lk.localhost = false;
-    lk.ntuples = 0;
     lk.canon_owned = NULL;
     gx_addrlist_init(&lk.addrs);
     gx_ctx_refs_init(&lk.refs, ctx);

@@ -22,7 +22,7 @@
  * calls), run under the watcher's mutex, so callers arriving during a rebuild wait for it. The
  * mutex is registered with core/fork.h, so a fork() never happens while another thread holds it.
  * A snapshot's cache mutex is not registered: the child never uses the parent's snapshots, since
- * the new fork generation makes its first acquire build a snapshot of its own.
+ * the new fork generation makes its first acquire build a snapshot of its own, socket or not.
  */
 #include "net/netstate.h"
 
@@ -197,8 +197,11 @@ int gx_netwatch_acquire(struct gx_netwatch *w, uint64_t now_ms, struct gx_netsta
         if (w->fd >= 0) {
             close(w->fd);
             w->fd = -1;
-            build = true;
         }
+        /* Always a snapshot of its own, even without a socket (GAIX_RELOAD_NEVER, or netlink
+         * refused): a parent's snapshot may have had its cache mutex held by a parent thread at
+         * the fork, and that thread does not exist here. */
+        build = true;
     }
     if (!build && watch_due(w, now_ms)) {
         w->last_look_ms = now_ms;
