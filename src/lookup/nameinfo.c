@@ -244,7 +244,9 @@ static int ni_run(struct gx_ctx_refs *refs, const struct sockaddr *sa, socklen_t
         if (host && hostlen > 0 && (st = ni_host_local(host, hostlen, flags)) < 0)
             return st;
         if (serv && servlen > 0) {
-            /* The path, up to its NUL or the end of what the caller gave. */
+            /* The path up to its NUL or to the end of what the caller gave, whichever comes
+             * first. glibc reads on to the NUL past salen (DIFF-UNIX-PATH): the caller's bytes
+             * end at salen, and a path without a NUL there would be read out of bounds. */
             size_t max = (size_t)salen - offsetof(struct sockaddr_un, sun_path);
             const char *path = (const char *)sa + offsetof(struct sockaddr_un, sun_path);
             st = ni_copy(serv, servlen, path, strnlen(path, max));

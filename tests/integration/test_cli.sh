@@ -5,8 +5,11 @@
 # file, or ends in .onion (never sent anywhere, RFC 7686).
 #
 #   part 1  arguments, exit statuses, messages, every format          (anyone)
-#   part 2  --format python against Debian's /usr/bin/python3, and    (root: a namespace of its
-#           --format getent against getent, on the same files          own, see below)
+#           (forward, and --reverse)
+#   part 2  --format python against Debian's /usr/bin/python3         (root: a namespace of its
+#           (socket.getaddrinfo, and socket.getnameinfo for --reverse),  own, see below)
+#           and --format getent against getent (ahosts, and hosts for
+#           --reverse), on the same files
 #
 # Part 2 runs inside `unshare -m -n`: a network namespace with only lo, and a mount namespace
 # where the test hosts and services files and an nsswitch.conf saying "hosts: files" and
@@ -74,6 +77,7 @@ write_test_files() { # DIR
 ::1         localhost ip6-localhost
 192.0.2.10  alpha.test alpha
 2001:db8::20 beta.test beta
+192.0.2.30  gamma.test
 EOF
     cat >"$1/services" <<'EOF'
 # test services file for tests/integration/test_cli.sh
@@ -122,6 +126,36 @@ PY_QUERIES=(
     "127.0.0.1 80 --family 99|'127.0.0.1', 80, 99"
     "127.0.0.1 80 --socktype 99|'127.0.0.1', 80, 0, 99"
 )
+
+# --reverse: gaix arguments after --reverse | the socket.getnameinfo() arguments (an IPv6
+# address as (address, port, 0, scope_id), which is what gaix's "%scope" means). Chosen where
+# both must agree: names from the hosts file, numeric fallbacks, every flag, scoped addresses
+# (interface names for link-local ones, numbers otherwise) and the errors of the flags alone.
+PY_REVERSE_QUERIES=(
+    "127.0.0.1 80|('127.0.0.1', 80), 0"
+    "127.0.0.1 21 --ni-flags numerichost|('127.0.0.1', 21), socket.NI_NUMERICHOST"
+    "127.0.0.1 80 --ni-flags NUMERICSERV|('127.0.0.1', 80), socket.NI_NUMERICSERV"
+    "192.0.2.10 53 --ni-flags dgram|('192.0.2.10', 53), socket.NI_DGRAM"
+    "192.0.2.10 80 --ni-flags nofqdn|('192.0.2.10', 80), socket.NI_NOFQDN"
+    "192.0.2.10 80 --ni-flags idn|('192.0.2.10', 80), 32"
+    "192.0.2.30 8080|('192.0.2.30', 8080), 0"
+    "192.0.2.99 80 --ni-flags namereqd|('192.0.2.99', 80), socket.NI_NAMEREQD"
+    "192.0.2.99 65535|('192.0.2.99', 65535), 0"
+    "0.0.0.0|('0.0.0.0', 0), 0"
+    "::1 22|('::1', 22, 0, 0), 0"
+    "::|('::', 0, 0, 0), 0"
+    "2001:db8::20 443 --ni-flags namereqd|('2001:db8::20', 443, 0, 0), socket.NI_NAMEREQD"
+    "fe80::1%lo 80|('fe80::1', 80, 0, 1), 0"
+    "fe80::1%1 53 --ni-flags dgram,numerichost|('fe80::1', 53, 0, 1), socket.NI_DGRAM | socket.NI_NUMERICHOST"
+    "ff02::1%lo 0|('ff02::1', 0, 0, 1), 0"
+    "2001:db8::1%1 80|('2001:db8::1', 80, 0, 1), 0"
+    "fe80::1%4000000000 80|('fe80::1', 80, 0, 4000000000), 0"
+    "127.0.0.1 80 --ni-flags 256|('127.0.0.1', 80), 256"
+)
+
+# --reverse --format getent against `getent hosts ADDRESS`, whose aliases after the name
+# getnameinfo() does not return (they are cut from getent's line before the comparison).
+GETENT_REVERSE_QUERIES=(127.0.0.1 192.0.2.10 192.0.2.30 ::1 2001:db8::20)
 
 # gaix arguments | getent arguments (getent asks with AI_V4MAPPED|AI_ADDRCONFIG|AI_CANONNAME).
 # Not `getent ahostsv6 ::1`: in a namespace with only lo glibc's AI_ADDRCONFIG hides ::1 from an
@@ -215,6 +249,59 @@ EOF
         fi
     done
     set +f
+
+    # --reverse against socket.getnameinfo(), one interpreter for all.
+    for q in "${PY_REVERSE_QUERIES[@]}"; do printf '%s\n' "${q#*|}"; done >"$tmp/pyr.queries"
+    "$PYTHON" - "$tmp/pyr.queries" >"$tmp/pyr.answers" 2>"$tmp/pyr.stderr" <<'EOF'
+import socket, sys
+names = {getattr(socket, n): n for n in dir(socket) if n.startswith('EAI_')}
+for line in open(sys.argv[1]):
+    try:
+        print(eval('socket.getnameinfo(' + line.strip() + ')'))
+    except socket.gaierror as e:
+        print('ERROR', names.get(e.errno, e.errno))
+EOF
+    if [ "$(wc -l <"$tmp/pyr.answers")" != "${#PY_REVERSE_QUERIES[@]}" ]; then
+        not_ok "namespace: python3 answered every getnameinfo query" "$(cat "$tmp/pyr.stderr")"
+        return
+    fi
+    i=0
+    for q in "${PY_REVERSE_QUERIES[@]}"; do
+        i=$((i + 1))
+        read -r -a args <<<"${q%%|*}"
+        want=$(sed -n "${i}p" "$tmp/pyr.answers")
+        run --reverse "${args[@]}" --hosts "$tmp/hosts" --services "$tmp/services" \
+            --format python
+        if [ "$status" = 0 ]; then
+            got=$out
+        else
+            got="ERROR $(eai_name_of "$err")"
+            if [ -n "$out" ] || [ "$status" != "$(status_for "${got#ERROR }")" ]; then
+                not_ok "python: gaix --reverse ${q%%|*}: status $status, stdout empty on error" \
+                    "stdout: $out" "stderr: $err"
+                continue
+            fi
+        fi
+        if [ "$got" = "$want" ]; then
+            ok "python: gaix --reverse ${q%%|*} = socket.getnameinfo(${q#*|})"
+        else
+            not_ok "python: gaix --reverse ${q%%|*}" "gaix:   $got" "python: $want" "stderr: $err"
+        fi
+    done
+
+    local a
+    for a in "${GETENT_REVERSE_QUERIES[@]}"; do
+        # getent's line up to the name: "%-15s %s", then " alias" for each alias.
+        want=$(getent hosts "$a" | sed -E 's/^([^ ]+ +[^ ]+).*$/\1/' | od -c)
+        run --reverse "$a" --hosts "$tmp/hosts" --services "$tmp/services" --format getent
+        got=$(printf '%s\n' "$out" | od -c)
+        if [ "$status" = 0 ] && [ "$got" = "$want" ]; then
+            ok "getent: gaix --reverse $a = getent hosts $a (up to the name)"
+        else
+            not_ok "getent: gaix --reverse $a = getent hosts $a" "gaix ($status):" "$out" \
+                "getent:" "$(getent hosts "$a")"
+        fi
+    done
 }
 
 if [ "${2:-}" = "--in-namespace" ]; then
@@ -361,6 +448,65 @@ expect "python: NULL host, passive" 0 \
 expect "python: * host, passive" 0 \
     "[(2, 1, 6, '', ('0.0.0.0', 8080)), (10, 1, 6, '', ('::', 8080, 0, 0))]" \
     '*' 8080 --socktype stream --flags passive --format python "${CFG[@]}" --policy glibc
+
+# --reverse: getnameinfo() through the test files, every format, and its errors.
+expect "reverse table" 0 \
+"HOST       SERVICE
+localhost  www" \
+    --reverse 127.0.0.1 80 "${CFG[@]}"
+expect "reverse python: hosts name and service" 0 "('alpha.test', 'ftp')" \
+    --reverse 192.0.2.10 21 --format python "${CFG[@]}"
+expect "reverse python: options before, udp service" 0 "('beta.test', 'domain')" \
+    --format python --ni-flags dgram --reverse "${CFG[@]}" 2001:db8::20 53
+expect "reverse python: scoped link-local by name" 0 "('fe80::1%lo', 'www')" \
+    --reverse fe80::1%lo 80 --format python "${CFG[@]}"
+expect "reverse python: scope by index, numeric" 0 "('fe80::1%lo', '80')" \
+    --reverse fe80::1%1 80 --ni-flags numerichost,numericserv --format python "${CFG[@]}"
+expect "reverse python: no name, numeric host, port 0" 0 "('192.0.2.99', '0')" \
+    --reverse 192.0.2.99 --format python "${CFG[@]}"
+expect "reverse python: no services file" 0 "('localhost', '21')" \
+    --reverse 127.0.0.1 21 --format python --hosts "$tmp/hosts" --services ""
+expect "reverse json" 0 \
+    '{"query":{"address":"2001:db8::20","port":53,"flags":["namereqd","dgram"]},"host":"beta.test","service":"domain"}' \
+    --reverse 2001:db8::20 53 --ni-flags namereqd,DGRAM --format json "${CFG[@]}"
+expect "reverse getent" 0 "192.0.2.10      alpha.test" \
+    --reverse 192.0.2.10 80 --format getent "${CFG[@]}"
+expect "reverse getent: no scope in the address" 0 "fe80::1         fe80::1%lo" \
+    --reverse fe80::1%lo --format getent "${CFG[@]}"
+expect_err "reverse namereqd without a name" 68 \
+    "gaix: 192.0.2.99 80: Name or service not known (EAI_NONAME)" \
+    --reverse 192.0.2.99 80 --ni-flags namereqd "${CFG[@]}"
+run --reverse 192.0.2.99 80 --ni-flags namereqd --format json "${CFG[@]}"
+if [ "$status" = 68 ] &&
+    [ "$out" = '{"query":{"address":"192.0.2.99","port":80,"flags":["namereqd"]},"error":{"code":-2,"name":"EAI_NONAME","message":"Name or service not known"}}' ]; then
+    ok "reverse json: error document on stdout, exit 68"
+else
+    not_ok "reverse json: error document on stdout, exit 68" "status $status" "$out"
+fi
+expect_err "reverse EAI_BADFLAGS" 64 "gaix: 127.0.0.1 0: Bad value for ai_flags (EAI_BADFLAGS)" \
+    --reverse 127.0.0.1 --ni-flags 0x100 "${CFG[@]}"
+expect_err "reverse: not a numeric address" 64 \
+    "invalid address 'alpha' for --reverse (a numeric IPv4 or IPv6 address)" \
+    --reverse alpha "${CFG[@]}"
+expect_err "reverse: IPv4 with a scope" 64 "only an IPv6 address has a scope" \
+    --reverse 192.0.2.10%lo "${CFG[@]}"
+expect_err "reverse: unknown interface" 64 "invalid scope 'nosuchif0'" \
+    --reverse fe80::1%nosuchif0 "${CFG[@]}"
+expect_err "reverse: service name as port" 64 "invalid port 'http'" \
+    --reverse 127.0.0.1 http "${CFG[@]}"
+expect_err "reverse: port out of range" 64 "invalid port '65536'" --reverse 127.0.0.1 65536
+expect_err "reverse: forward hints refused" 64 "option '--socktype' does not apply to --reverse" \
+    --reverse 127.0.0.1 --socktype stream
+expect_err "reverse: missing address" 64 "missing ADDRESS for --reverse" --reverse
+expect_err "ni-flags without reverse" 64 "option '--ni-flags' needs --reverse" \
+    127.0.0.1 --ni-flags dgram
+expect_err "reverse: bad ni flag" 64 "invalid flag 'canonname' in --ni-flags" \
+    --reverse 127.0.0.1 --ni-flags canonname
+expect_err "reverse: missing hosts file" 64 "--hosts $tmp/nonexistent: No such file or directory" \
+    --reverse 127.0.0.1 --hosts "$tmp/nonexistent"
+run --help
+[[ "$out" == *"--reverse"* ]] && [[ "$out" == *"--ni-flags LIST"* ]] && ok "--help shows --reverse" ||
+    not_ok "--help shows --reverse"
 
 # A lost write is a failure.
 if [ -w /dev/full ]; then

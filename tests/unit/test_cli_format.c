@@ -11,6 +11,9 @@
  *           2001:db8:1111:2222:3333:4444:5555:6666%1` read with od -c (glibc 2.36).
  *   json, table  the formats' own specification (format_json.c, format_table.c); the scoped
  *           table address is checked against the C library's getnameinfo(NI_NUMERICHOST).
+ *   reverse (--reverse, getnameinfo()'s answer) python: Debian's /usr/bin/python3 printing
+ *           socket.getnameinfo() tuples; getent: `getent hosts 127.0.0.1` read with od -c, and
+ *           its print_hosts() format ("%-15s %s"); json and table their own specification.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -509,6 +512,151 @@ TEST(table_scoped_address_reads_as_getnameinfo_writes_it)
     free(got);
 }
 
+/* ---- reverse (getnameinfo) ------------------------------------------------------------------- */
+
+/* A socket address for the reverse formats. */
+static socklen_t sockaddr_of(const char *addr, unsigned port, uint32_t scope_id,
+                             struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+    memset(&sin, 0, sizeof sin);
+    memset(&sin6, 0, sizeof sin6);
+    if (inet_pton(AF_INET, addr, &sin.sin_addr) == 1) {
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons((uint16_t)port);
+        memcpy(ss, &sin, sizeof sin);
+        return (socklen_t)sizeof sin;
+    }
+    if (inet_pton(AF_INET6, addr, &sin6.sin6_addr) != 1)
+        abort();
+    sin6.sin6_family = AF_INET6;
+    sin6.sin6_port = htons((uint16_t)port);
+    sin6.sin6_scope_id = scope_id;
+    memcpy(ss, &sin6, sizeof sin6);
+    return (socklen_t)sizeof sin6;
+}
+
+/* What format writes for a reverse answer (free it). */
+static char *render_reverse(enum cli_format format, const struct cli_reverse_query *q,
+                            uint32_t scope_id, const char *host, const char *service)
+{
+    struct sockaddr_storage ss;
+    const char *pct = strchr(q->address, '%');
+    char addr[INET6_ADDRSTRLEN];
+    size_t len = pct ? (size_t)(pct - q->address) : strlen(q->address);
+    if (len >= sizeof addr)
+        abort();
+    memcpy(addr, q->address, len);
+    addr[len] = '\0';
+    socklen_t salen = sockaddr_of(addr, q->port, scope_id, &ss);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    if (f == NULL)
+        abort();
+    cli_format_reverse_result(f, format, q, (const struct sockaddr *)&ss, salen, host, service);
+    fclose(f);
+    return buf;
+}
+
+#define CHECK_REVERSE(format, q, scope_id, host, service, expected)                                \
+    do {                                                                                           \
+        char *got_ = render_reverse(format, q, scope_id, host, service);                           \
+        CHECK_EQ_STR(got_, expected);                                                              \
+        free(got_);                                                                                \
+    } while (0)
+
+TEST(reverse_python_is_getnameinfo_tuple)
+{
+    /* Python 3.11: socket.getnameinfo(('127.0.0.1', 80), 0) -> ('localhost', 'http');
+     * socket.getnameinfo(('fe80::1', 80, 0, 1), 0) -> ('fe80::1%lo', 'http'). */
+    struct cli_reverse_query q4 = {"127.0.0.1", 80, 0}, q6 = {"fe80::1%lo", 80, 0};
+    CHECK_REVERSE(CLI_FORMAT_PYTHON, &q4, 0, "localhost", "http", "('localhost', 'http')\n");
+    CHECK_REVERSE(CLI_FORMAT_PYTHON, &q6, 1, "fe80::1%lo", "http", "('fe80::1%lo', 'http')\n");
+    /* repr() of each str: a quote in the name switches to double quotes, as Python does. */
+    CHECK_REVERSE(CLI_FORMAT_PYTHON, &q4, 0, "it's", "a\\b", "(\"it's\", 'a\\\\b')\n");
+    CHECK_REVERSE(CLI_FORMAT_PYTHON, &q4, 0, "caf\xc3\xa9\x01", "0", "('caf\xc3\xa9\\x01', '0')\n");
+}
+
+TEST(reverse_getent_is_getent_hosts_line)
+{
+    /* `getent hosts 127.0.0.1` on Debian 12: "127.0.0.1", 6 spaces of padding, a space, the
+     * name. A longer address pushes the name right; the scope is not printed. */
+    struct cli_reverse_query q4 = {"127.0.0.1", 80, 0};
+    struct cli_reverse_query q6 = {"2001:db8:1111:2222:3333:4444:5555:6666", 0, 0};
+    struct cli_reverse_query ql = {"fe80::1%lo", 22, NI_NUMERICHOST};
+    CHECK_REVERSE(CLI_FORMAT_GETENT, &q4, 0, "localhost", "http", "127.0.0.1       localhost\n");
+    CHECK_REVERSE(CLI_FORMAT_GETENT, &q6, 0, "long.test", "0",
+                  "2001:db8:1111:2222:3333:4444:5555:6666 long.test\n");
+    CHECK_REVERSE(CLI_FORMAT_GETENT, &ql, 1, "fe80::1%lo", "ssh", "fe80::1         fe80::1%lo\n");
+}
+
+TEST(reverse_json_query_host_service)
+{
+    struct cli_reverse_query q = {"fe80::1%lo", 22, NI_NAMEREQD | NI_DGRAM};
+    CHECK_REVERSE(CLI_FORMAT_JSON, &q, 1, "fe80::1%lo", "ssh",
+                  "{\"query\":{\"address\":\"fe80::1%lo\",\"port\":22,"
+                  "\"flags\":[\"namereqd\",\"dgram\"]},\"host\":\"fe80::1%lo\","
+                  "\"service\":\"ssh\"}\n");
+    /* Every name in its order, bits without a name last as one number; strings escaped. */
+    struct cli_reverse_query all = {"127.0.0.1", 0, 0x3f | 64 | 128 | 256};
+    CHECK_REVERSE(CLI_FORMAT_JSON, &all, 0, "a\"b", "0",
+                  "{\"query\":{\"address\":\"127.0.0.1\",\"port\":0,"
+                  "\"flags\":[\"numerichost\",\"numericserv\",\"nofqdn\",\"namereqd\","
+                  "\"dgram\",\"idn\",448]},\"host\":\"a\\\"b\",\"service\":\"0\"}\n");
+}
+
+TEST(reverse_json_error_and_quiet_formats)
+{
+    struct cli_reverse_query q = {"192.0.2.1", 80, NI_NAMEREQD};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    REQUIRE(f != NULL);
+    cli_format_reverse_failure(f, CLI_FORMAT_JSON, &q, EAI_NONAME, 0);
+    fclose(f);
+    char expected[512];
+    snprintf(expected, sizeof expected,
+             "{\"query\":{\"address\":\"192.0.2.1\",\"port\":80,\"flags\":[\"namereqd\"]},"
+             "\"error\":{\"code\":%d,\"name\":\"EAI_NONAME\",\"message\":\"%s\"}}\n",
+             EAI_NONAME, gaix_strerror(EAI_NONAME));
+    CHECK_EQ_STR(buf, expected);
+    free(buf);
+    static const enum cli_format quiet[] = {CLI_FORMAT_TABLE, CLI_FORMAT_PYTHON, CLI_FORMAT_GETENT};
+    for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
+        buf = NULL;
+        len = 0;
+        f = open_memstream(&buf, &len);
+        REQUIRE(f != NULL);
+        cli_format_reverse_failure(f, quiet[i], &q, EAI_NONAME, 0);
+        fclose(f);
+        CHECK_EQ_INT(len, 0);
+        free(buf);
+    }
+}
+
+TEST(reverse_table_aligns_and_escapes)
+{
+    struct cli_reverse_query q = {"127.0.0.1", 80, 0};
+    CHECK_REVERSE(CLI_FORMAT_TABLE, &q, 0, "localhost", "http",
+                  "HOST       SERVICE\n"
+                  "localhost  http\n");
+    /* A host shorter than its header; the header keeps its width. */
+    CHECK_REVERSE(CLI_FORMAT_TABLE, &q, 0, "a", "80",
+                  "HOST  SERVICE\n"
+                  "a     80\n");
+    /* A control character is escaped, and the column is as wide as the escaped text; a
+     * two-byte UTF-8 character takes one column. */
+    CHECK_REVERSE(CLI_FORMAT_TABLE, &q, 0, "x\ty", "s",
+                  "HOST    SERVICE\n"
+                  "x\\x09y  s\n");
+    CHECK_REVERSE(CLI_FORMAT_TABLE, &q, 0, "caf\xc3\xa9", "s",
+                  "HOST  SERVICE\n"
+                  "caf\xc3\xa9  s\n");
+}
+
 /* ---- dispatch ------------------------------------------------------------------------------ */
 
 TEST(format_names_parse)
@@ -572,5 +720,10 @@ int main(void)
         CHECK_ENTRY(table_canonical_name_once_and_escaped),
         CHECK_ENTRY(table_unreadable_address_shows_dashes),
         CHECK_ENTRY(table_scoped_address_reads_as_getnameinfo_writes_it),
-        CHECK_ENTRY(format_names_parse), CHECK_ENTRY(format_result_dispatches)));
+        CHECK_ENTRY(reverse_python_is_getnameinfo_tuple),
+        CHECK_ENTRY(reverse_getent_is_getent_hosts_line),
+        CHECK_ENTRY(reverse_json_query_host_service),
+        CHECK_ENTRY(reverse_json_error_and_quiet_formats),
+        CHECK_ENTRY(reverse_table_aligns_and_escapes), CHECK_ENTRY(format_names_parse),
+        CHECK_ENTRY(format_result_dispatches)));
 }

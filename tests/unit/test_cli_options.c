@@ -1,6 +1,7 @@
 /*
  * The gaix command line (tools/gaix/options.c) and the names it accepts (tools/gaix/names.c):
- * every option, its bad values, combinations and order, and the usage errors a user would hit.
+ * every option, its bad values, combinations and order, and the usage errors a user would hit;
+ * the forward question (HOST [SERVICE]) and the reverse one (--reverse ADDRESS [PORT]).
  */
 #include <netdb.h>
 #include <netinet/in.h>
@@ -443,6 +444,167 @@ TEST(flag_parse_reports_first_bad_item_and_changes_nothing)
     CHECK_EQ_INT(flags, AI_PASSIVE);
 }
 
+/* ---- --reverse and --ni-flags ---------------------------------------------------------------- */
+
+TEST(reverse_defaults)
+{
+    struct cli_options o;
+    char err[CLI_ERROR_SIZE];
+    REQUIRE(PARSE(&o, err, "--reverse", "192.0.2.1") == 0);
+    CHECK_EQ_INT(o.action, CLI_ACTION_LOOKUP);
+    CHECK_EQ_INT(o.reverse, 1);
+    CHECK_EQ_STR(o.reverse_query.address, "192.0.2.1");
+    CHECK_EQ_INT(o.reverse_query.port, 0);
+    CHECK_EQ_INT(o.reverse_query.flags, 0);
+    CHECK_EQ_INT(o.format, CLI_FORMAT_TABLE);
+    CHECK_EQ_INT(o.use_context, 0);
+    /* Without --reverse nothing of it is set. */
+    REQUIRE(PARSE(&o, err, "192.0.2.1") == 0);
+    CHECK_EQ_INT(o.reverse, 0);
+    CHECK(o.reverse_query.address == NULL);
+}
+
+TEST(reverse_anywhere_port_forms)
+{
+    struct cli_options o;
+    char err[CLI_ERROR_SIZE];
+    /* After the operands, between them; the address is kept as written, scope included. */
+    REQUIRE(PARSE(&o, err, "fe80::1%lo", "80", "--reverse") == 0);
+    CHECK_EQ_INT(o.reverse, 1);
+    CHECK_EQ_STR(o.reverse_query.address, "fe80::1%lo");
+    CHECK_EQ_INT(o.reverse_query.port, 80);
+    REQUIRE(PARSE(&o, err, "::1", "--reverse", "65535", "--format", "json") == 0);
+    CHECK_EQ_INT(o.reverse_query.port, 65535);
+    CHECK_EQ_INT(o.format, CLI_FORMAT_JSON);
+    REQUIRE(PARSE(&o, err, "--reverse", "::1", "0x50") == 0);
+    CHECK_EQ_INT(o.reverse_query.port, 80);
+    REQUIRE(PARSE(&o, err, "--reverse", "::1", "-") == 0);
+    CHECK_EQ_INT(o.reverse_query.port, 0);
+    REQUIRE(PARSE(&o, err, "--reverse", "::1", "0") == 0);
+    CHECK_EQ_INT(o.reverse_query.port, 0);
+    /* The address is not read here: anything goes until reverse.c looks at it. */
+    REQUIRE(PARSE(&o, err, "--reverse", "--", "-x") == 0);
+    CHECK_EQ_STR(o.reverse_query.address, "-x");
+    /* --hosts and --services make a context, as for a forward lookup. */
+    REQUIRE(PARSE(&o, err, "--reverse", "::1", "--hosts", "h", "--services", "s") == 0);
+    CHECK_EQ_INT(o.use_context, 1);
+    CHECK_EQ_STR(o.config.hosts_path, "h");
+    CHECK_EQ_STR(o.config.services_path, "s");
+}
+
+TEST(reverse_bad_ports)
+{
+    CHECK_USAGE_ERROR("invalid port 'http' (a number from 0 to 65535)", "--reverse", "::1", "http");
+    CHECK_USAGE_ERROR("invalid port '65536'", "--reverse", "::1", "65536");
+    /* A negative port reads as an option, unless "--" came first. */
+    CHECK_USAGE_ERROR("unknown option '-1'", "--reverse", "::1", "-1");
+    CHECK_USAGE_ERROR("invalid port '-1'", "--reverse", "--", "::1", "-1");
+    CHECK_USAGE_ERROR("invalid port ''", "--reverse", "::1", "");
+    CHECK_USAGE_ERROR("invalid port ' 80'", "--reverse", "::1", " 80");
+    CHECK_USAGE_ERROR("invalid port '80 '", "--reverse", "::1", "80 ");
+    CHECK_USAGE_ERROR("invalid port '99999999999999999999999'", "--reverse", "::1",
+                      "99999999999999999999999");
+}
+
+TEST(reverse_operand_errors)
+{
+    CHECK_USAGE_ERROR("missing ADDRESS for --reverse", "--reverse");
+    CHECK_USAGE_ERROR("missing ADDRESS for --reverse", "--reverse", "--ni-flags", "dgram");
+    CHECK_USAGE_ERROR("too many operands: 'c'", "--reverse", "a", "80", "c");
+    CHECK_USAGE_ERROR("option '--reverse' takes no value", "--reverse=1", "::1");
+}
+
+TEST(reverse_refuses_forward_hints)
+{
+    CHECK_USAGE_ERROR("option '-4' does not apply to --reverse", "--reverse", "::1", "-4");
+    CHECK_USAGE_ERROR("option '-6' does not apply to --reverse", "-6", "--reverse", "::1");
+    CHECK_USAGE_ERROR("option '--family' does not apply to --reverse", "--reverse", "::1",
+                      "--family", "inet");
+    CHECK_USAGE_ERROR("option '--socktype' does not apply to --reverse", "--reverse", "::1",
+                      "--socktype=stream");
+    CHECK_USAGE_ERROR("option '--protocol' does not apply to --reverse", "--reverse", "::1",
+                      "--protocol", "tcp");
+    /* The first one is named. */
+    CHECK_USAGE_ERROR("option '--flags' does not apply to --reverse", "--flags", "canonname", "-4",
+                      "--reverse", "::1");
+    /* A bad value is still reported as such first. */
+    CHECK_USAGE_ERROR("invalid family 'ipx'", "--reverse", "::1", "--family", "ipx");
+}
+
+TEST(ni_flags_need_reverse)
+{
+    CHECK_USAGE_ERROR("option '--ni-flags' needs --reverse", "::1", "--ni-flags", "dgram");
+    CHECK_USAGE_ERROR("option '--ni-flags' needs --reverse", "--ni-flags=0", "::1");
+}
+
+TEST(ni_flags_any_case_prefix_numbers_and_repeats_add_up)
+{
+    struct cli_options o;
+    char err[CLI_ERROR_SIZE];
+    REQUIRE(PARSE(&o, err, "--reverse", "::1", "--ni-flags", "NumericHost,NI_NUMERICSERV",
+                  "--ni-flags=nofqdn", "--ni-flags", "ni_namereqd,DGRAM,idn") == 0);
+    CHECK_EQ_INT(o.reverse_query.flags,
+                 NI_NUMERICHOST | NI_NUMERICSERV | NI_NOFQDN | NI_NAMEREQD | NI_DGRAM | NI_IDN);
+    /* Numbers pass any bit on, for the library to judge. */
+    REQUIRE(PARSE(&o, err, "--reverse", "::1", "--ni-flags", "0x100,16", "--ni-flags", "64") == 0);
+    CHECK_EQ_INT(o.reverse_query.flags, 0x100 | NI_DGRAM | 64);
+    REQUIRE(PARSE(&o, err, "--reverse", "::1", "--ni-flags", "0") == 0);
+    CHECK_EQ_INT(o.reverse_query.flags, 0);
+}
+
+TEST(ni_flags_bad_items)
+{
+    CHECK_USAGE_ERROR("invalid flag 'canonname' in --ni-flags (numerichost, numericserv, nofqdn, "
+                      "namereqd, dgram, idn or a number, separated by commas)",
+                      "--reverse", "::1", "--ni-flags", "dgram,canonname");
+    CHECK_USAGE_ERROR("invalid flag '' in --ni-flags", "--reverse", "::1", "--ni-flags", "");
+    CHECK_USAGE_ERROR("invalid flag '' in --ni-flags", "--reverse", "::1", "--ni-flags", "dgram,");
+    CHECK_USAGE_ERROR("invalid flag '-1' in --ni-flags", "--reverse", "::1", "--ni-flags", "-1");
+    CHECK_USAGE_ERROR("invalid flag 'ai_idn' in --ni-flags", "--reverse", "::1", "--ni-flags",
+                      "ai_idn");
+    /* And the AI_* list does not take NI_* names. */
+    CHECK_USAGE_ERROR("invalid flag 'namereqd' in --flags", "::1", "--flags", "namereqd");
+}
+
+TEST(reverse_help_and_version_win)
+{
+    struct cli_options o;
+    char err[CLI_ERROR_SIZE];
+    REQUIRE(PARSE(&o, err, "--reverse", "-h") == 0);
+    CHECK_EQ_INT(o.action, CLI_ACTION_HELP);
+    REQUIRE(PARSE(&o, err, "--reverse", "::1", "-4", "--version") == 0);
+    CHECK_EQ_INT(o.action, CLI_ACTION_VERSION);
+}
+
+TEST(ni_flag_names_split_and_read_back)
+{
+    const char *names[CLI_NI_FLAG_NAMES_MAX];
+    unsigned unnamed;
+    size_t n =
+        cli_ni_flags_names(NI_DGRAM | NI_NUMERICHOST | 256, names, CLI_NI_FLAG_NAMES_MAX, &unnamed);
+    REQUIRE(n == 2);
+    CHECK_EQ_STR(names[0], "numerichost");
+    CHECK_EQ_STR(names[1], "dgram");
+    CHECK_EQ_INT(unnamed, 256);
+    /* The deprecated IDN bits have no name: they stay numbers. */
+    n = cli_ni_flags_names(64 | 128, names, CLI_NI_FLAG_NAMES_MAX, &unnamed);
+    CHECK_EQ_INT(n, 0);
+    CHECK_EQ_INT(unnamed, 192);
+    n = cli_ni_flags_names(0x3f, names, CLI_NI_FLAG_NAMES_MAX, &unnamed);
+    CHECK_EQ_INT(n, CLI_NI_FLAG_NAMES_MAX);
+    CHECK_EQ_INT(unnamed, 0);
+    int all = 0;
+    char bad[16];
+    for (size_t i = 0; i < n; i++)
+        CHECK_EQ_INT(cli_ni_flags_parse(names[i], &all, bad, sizeof bad), 0);
+    CHECK_EQ_INT(all, 0x3f);
+    /* On a bad item nothing changes. */
+    all = NI_DGRAM;
+    CHECK_EQ_INT(cli_ni_flags_parse("idn,nope", &all, bad, sizeof bad), -1);
+    CHECK_EQ_STR(bad, "nope");
+    CHECK_EQ_INT(all, NI_DGRAM);
+}
+
 int main(void)
 {
     return check_run(CHECK_TESTS(
@@ -457,5 +619,11 @@ int main(void)
         CHECK_ENTRY(unknown_options_and_missing_values), CHECK_ENTRY(value_may_look_like_an_option),
         CHECK_ENTRY(number_parse), CHECK_ENTRY(names_print_and_read_back),
         CHECK_ENTRY(flag_names_split),
-        CHECK_ENTRY(flag_parse_reports_first_bad_item_and_changes_nothing)));
+        CHECK_ENTRY(flag_parse_reports_first_bad_item_and_changes_nothing),
+        CHECK_ENTRY(reverse_defaults), CHECK_ENTRY(reverse_anywhere_port_forms),
+        CHECK_ENTRY(reverse_bad_ports), CHECK_ENTRY(reverse_operand_errors),
+        CHECK_ENTRY(reverse_refuses_forward_hints), CHECK_ENTRY(ni_flags_need_reverse),
+        CHECK_ENTRY(ni_flags_any_case_prefix_numbers_and_repeats_add_up),
+        CHECK_ENTRY(ni_flags_bad_items), CHECK_ENTRY(reverse_help_and_version_win),
+        CHECK_ENTRY(ni_flag_names_split_and_read_back)));
 }

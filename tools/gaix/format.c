@@ -1,5 +1,6 @@
 /*
- * Choosing an output format by name and handing the result to it; see format.h.
+ * Choosing an output format by name and handing the result (a getaddrinfo() list or a
+ * getnameinfo() answer) to it; see format.h.
  */
 #include "format.h"
 
@@ -50,4 +51,31 @@ void cli_format_failure(FILE *out, enum cli_format format, const struct cli_quer
 {
     if (format == CLI_FORMAT_JSON)
         cli_format_json_error(out, query, eai, errno_value);
+}
+
+void cli_format_reverse_result(FILE *out, enum cli_format format,
+                               const struct cli_reverse_query *query, const struct sockaddr *sa,
+                               socklen_t salen, const char *host, const char *service)
+{
+    switch (format) {
+    case CLI_FORMAT_TABLE:
+        cli_format_table_reverse(out, host, service);
+        break;
+    case CLI_FORMAT_PYTHON:
+        cli_format_python_reverse(out, host, service);
+        break;
+    case CLI_FORMAT_JSON:
+        cli_format_json_reverse(out, query, host, service);
+        break;
+    case CLI_FORMAT_GETENT:
+        cli_format_getent_reverse(out, sa, salen, host);
+        break;
+    }
+}
+
+void cli_format_reverse_failure(FILE *out, enum cli_format format,
+                                const struct cli_reverse_query *query, int eai, int errno_value)
+{
+    if (format == CLI_FORMAT_JSON)
+        cli_format_json_reverse_error(out, query, eai, errno_value);
 }

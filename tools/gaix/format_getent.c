@@ -15,7 +15,18 @@
  * "%<scope_id number>" only when ai_family is AF_INET6 and the scope is not 0, and writes
  * "<invalid>" (with no scope) when the address cannot be converted: any family but AF_INET and
  * AF_INET6. The socket type names are getent's, upper case; other types print as numbers.
+ *
+ * For --reverse, the line `getent hosts ADDRESS` prints (print_hosts() in glibc's getent.c):
+ *
+ *     ADDRESS padded to 15 columns, ' ', HOST, '\n'          "127.0.0.1       localhost"
+ *
+ * The address is inet_ntop()'s text of the queried address, without a scope, as getent prints
+ * the address of the hostent it got back. getent then lists the hosts line's aliases, which
+ * getnameinfo() does not return: this line stops after the name. Where getent finds no name it
+ * prints nothing (and exits 2); gaix prints getnameinfo()'s numeric host in its place, unless
+ * --ni-flags namereqd makes that a failure.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -80,4 +91,18 @@ void cli_format_getent(FILE *out, const struct addrinfo *list)
 {
     for (const struct addrinfo *ai = list; ai != NULL; ai = ai->ai_next)
         getent_line(out, ai);
+}
+
+void cli_format_getent_reverse(FILE *out, const struct sockaddr *sa, socklen_t salen,
+                               const char *host)
+{
+    struct addrinfo ai;
+    memset(&ai, 0, sizeof ai);
+    ai.ai_addr = (struct sockaddr *)(uintptr_t)sa;
+    ai.ai_addrlen = salen;
+    struct cli_addr a;
+    cli_addr_read(&ai, &a);
+    const char *address =
+        a.kind == CLI_ADDR_INET || a.kind == CLI_ADDR_INET6 ? a.text : "<invalid>";
+    fprintf(out, "%-*s %s\n", GETENT_ADDRESS_WIDTH, address, host);
 }

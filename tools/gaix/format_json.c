@@ -15,6 +15,14 @@
  * "address" and "port" for inet, also "flowinfo" and "scope_id" for inet6 (the address text has
  * no "%scope": the scope is its own member), and "address": null for a family this tool cannot
  * read. "canonname" is a string or null on every result.
+ *
+ * For --reverse:
+ *
+ *   {"query":{"address":"fe80::1%lo","port":80,"flags":["namereqd"]},
+ *    "host":"fe80::1%lo","service":"http"}
+ *
+ * and on failure {"query":{...},"error":{...}} as above. The address is the text given on the
+ * command line; flags are NI_* names, bits without a name last as one number.
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +42,20 @@ static void json_name_or_number(FILE *out, const char *name, int value)
         fprintf(out, "%d", value);
 }
 
+/* A "flags" member: the names, then the bits without a name as one number. */
+static void json_flags(FILE *out, const char *const names[], size_t n, unsigned unnamed)
+{
+    fputs("\"flags\":[", out);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            fputc(',', out);
+        cli_quote_json(out, names[i]);
+    }
+    if (unnamed != 0)
+        fprintf(out, "%s%u", n > 0 ? "," : "", unnamed);
+    fputc(']', out);
+}
+
 static void json_query(FILE *out, const struct cli_query *q)
 {
     fputs("\"query\":{\"host\":", out);
@@ -46,18 +68,12 @@ static void json_query(FILE *out, const struct cli_query *q)
     json_name_or_number(out, cli_socktype_name(q->socktype), q->socktype);
     fputs(",\"protocol\":", out);
     json_name_or_number(out, cli_protocol_name(q->protocol), q->protocol);
-    fputs(",\"flags\":[", out);
+    fputc(',', out);
     const char *names[CLI_FLAG_NAMES_MAX];
     unsigned unnamed;
     size_t n = cli_flags_names(q->flags, names, CLI_FLAG_NAMES_MAX, &unnamed);
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0)
-            fputc(',', out);
-        cli_quote_json(out, names[i]);
-    }
-    if (unnamed != 0)
-        fprintf(out, "%s%u", n > 0 ? "," : "", unnamed);
-    fputs("]}", out);
+    json_flags(out, names, n, unnamed);
+    fputc('}', out);
 }
 
 static void json_result(FILE *out, const struct addrinfo *ai)
@@ -105,10 +121,9 @@ void cli_format_json(FILE *out, const struct cli_query *query, const struct addr
     fputs("]}\n", out);
 }
 
-void cli_format_json_error(FILE *out, const struct cli_query *query, int eai, int errno_value)
+/* The ",\"error\":{...}" member of a failure document. */
+static void json_error(FILE *out, int eai, int errno_value)
 {
-    fputc('{', out);
-    json_query(out, query);
     fprintf(out, ",\"error\":{\"code\":%d,\"name\":", eai);
     cli_quote_json(out, gaix_eai_name(eai));
     fputs(",\"message\":", out);
@@ -117,5 +132,46 @@ void cli_format_json_error(FILE *out, const struct cli_query *query, int eai, in
         fprintf(out, ",\"errno\":%d,\"errno_message\":", errno_value);
         cli_quote_json(out, strerror(errno_value));
     }
-    fputs("}}\n", out);
+    fputc('}', out);
+}
+
+void cli_format_json_error(FILE *out, const struct cli_query *query, int eai, int errno_value)
+{
+    fputc('{', out);
+    json_query(out, query);
+    json_error(out, eai, errno_value);
+    fputs("}\n", out);
+}
+
+static void json_reverse_query(FILE *out, const struct cli_reverse_query *q)
+{
+    fputs("\"query\":{\"address\":", out);
+    cli_quote_json(out, q->address);
+    fprintf(out, ",\"port\":%u,", q->port);
+    const char *names[CLI_NI_FLAG_NAMES_MAX];
+    unsigned unnamed;
+    size_t n = cli_ni_flags_names(q->flags, names, CLI_NI_FLAG_NAMES_MAX, &unnamed);
+    json_flags(out, names, n, unnamed);
+    fputc('}', out);
+}
+
+void cli_format_json_reverse(FILE *out, const struct cli_reverse_query *query, const char *host,
+                             const char *service)
+{
+    fputc('{', out);
+    json_reverse_query(out, query);
+    fputs(",\"host\":", out);
+    cli_quote_json(out, host);
+    fputs(",\"service\":", out);
+    cli_quote_json(out, service);
+    fputs("}\n", out);
+}
+
+void cli_format_json_reverse_error(FILE *out, const struct cli_reverse_query *query, int eai,
+                                   int errno_value)
+{
+    fputc('{', out);
+    json_reverse_query(out, query);
+    json_error(out, eai, errno_value);
+    fputs("}\n", out);
 }

@@ -17,6 +17,15 @@
  *                               getaddrinfo() never returns.
  * CPython never returns an empty list (it raises socket.gaierror), so neither does main(); this
  * writer prints "[]" for an empty list only so that it is total.
+ *
+ * For --reverse, what CPython prints for socket.getnameinfo((address, port), flags) (IPv4) or
+ * socket.getnameinfo((address, port, 0, scope_id), flags) (IPv6): the 2-tuple of the host and
+ * the service that getnameinfo() wrote into NI_MAXHOST and NI_MAXSERV buffers,
+ * ('localhost', 'http') (Modules/socketmodule.c, socket_getnameinfo; checked with Debian 12's
+ * Python 3.11). A scoped IPv6 host keeps getnameinfo()'s "%scope" there ('fe80::1%lo'). The
+ * host is decoded as a file name is (UTF-8, undecodable bytes as surrogate escapes), which
+ * cli_quote_python_str() writes; CPython would refuse a service name that is not UTF-8, which
+ * this writer shows in the same escaped form rather than fail.
  */
 #include <stdio.h>
 
@@ -63,4 +72,13 @@ void cli_format_python(FILE *out, const struct addrinfo *list)
         fputc(')', out);
     }
     fputs("]\n", out);
+}
+
+void cli_format_python_reverse(FILE *out, const char *host, const char *service)
+{
+    fputc('(', out);
+    cli_quote_python_str(out, host);
+    fputs(", ", out);
+    cli_quote_python_str(out, service);
+    fputs(")\n", out);
 }

@@ -11,6 +11,12 @@
  * tool cannot read prints "-" for the address and the port. A scoped link-local address shows
  * its interface name when the interface exists (fe80::1%eth0), as getnameinfo() writes it. Every
  * canonical name in the list is shown once, below the rows, escaped for the terminal.
+ *
+ * For --reverse, getnameinfo()'s answer in two columns, both escaped for the terminal and the
+ * first as wide as its widest cell (the escaped text's code points):
+ *
+ *     HOST       SERVICE
+ *     localhost  http
  */
 #include <stdio.h>
 #include <string.h>
@@ -115,4 +121,24 @@ void cli_format_table(FILE *out, const struct addrinfo *list)
         cli_quote_terminal(out, ai->ai_canonname);
         fputc('\n', out);
     }
+}
+
+static void table_pad(FILE *out, size_t used, size_t width)
+{
+    for (size_t pad = used; pad < width + TABLE_GAP; pad++)
+        fputc(' ', out);
+}
+
+void cli_format_table_reverse(FILE *out, const char *host, const char *service)
+{
+    static const char host_header[] = "HOST";
+    size_t host_width = cli_quote_terminal_width(host);
+    size_t width = host_width > sizeof host_header - 1 ? host_width : sizeof host_header - 1;
+    fputs(host_header, out);
+    table_pad(out, sizeof host_header - 1, width);
+    fputs("SERVICE\n", out);
+    cli_quote_terminal(out, host);
+    table_pad(out, host_width, width);
+    cli_quote_terminal(out, service);
+    fputc('\n', out);
 }

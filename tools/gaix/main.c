@@ -1,9 +1,11 @@
 /*
- * gaix: ask gaix_getaddrinfo() one question from the command line and print the answer.
+ * gaix: ask gaix_getaddrinfo() one question from the command line and print the answer; with
+ * --reverse, ask gaix_getnameinfo() instead.
  *
- * This file only joins the pieces: options.c reads the command line, the library answers (through
- * the default context, or a context of its own when a configuration option was given), format*.c
- * print the list and exitcode.c reports a failure. It uses the library only through gaix.h.
+ * This file only joins the pieces: options.c reads the command line, reverse.c reads the address
+ * of a reverse question, the library answers (through the default context, or a context of its
+ * own when a configuration option was given), format*.c print the answer and exitcode.c reports
+ * a failure. It uses the library only through gaix.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "gaix.h"
 #include "help.h"
 #include "options.h"
+#include "reverse.h"
 
 /* Flushes stdout; a lost write turns success into failure (`gaix ... > /dev/full`). */
 static int stdout_finish(int status)
@@ -57,6 +60,58 @@ static int lookup(const struct cli_options *opts, struct addrinfo **res, int *er
     return rc;
 }
 
+/* Asks getnameinfo() for q's address, with buffers of the sizes <netdb.h> recommends (those
+ * CPython's socket.getnameinfo() passes). Returns its status; *errno_value as for lookup(). */
+static int reverse_lookup(const struct cli_options *opts, const struct sockaddr *sa,
+                          socklen_t salen, char host[NI_MAXHOST], char serv[NI_MAXSERV],
+                          int *errno_value)
+{
+    int flags = opts->reverse_query.flags;
+    int rc;
+    errno = 0;
+    if (opts->use_context) {
+        gaix_ctx *ctx = gaix_ctx_new(&opts->config);
+        if (ctx == NULL) {
+            *errno_value = errno;
+            return EAI_SYSTEM;
+        }
+        errno = 0;
+        rc = gaix_ctx_getnameinfo(ctx, sa, salen, host, NI_MAXHOST, serv, NI_MAXSERV, flags);
+        *errno_value = errno;
+        gaix_ctx_free(ctx);
+    } else {
+        rc = gaix_getnameinfo(sa, salen, host, NI_MAXHOST, serv, NI_MAXSERV, flags);
+        *errno_value = errno;
+    }
+    return rc;
+}
+
+/* --reverse: read the address, ask, print. Returns the exit status. */
+static int reverse_main(const struct cli_options *opts)
+{
+    const struct cli_reverse_query *q = &opts->reverse_query;
+    struct sockaddr_storage ss;
+    socklen_t salen;
+    char err[CLI_ERROR_SIZE];
+    if (cli_reverse_sockaddr(q, &ss, &salen, err) != 0) {
+        cli_usage_error_print(stderr, err);
+        return CLI_EXIT_USAGE;
+    }
+    const struct sockaddr *sa = (const struct sockaddr *)&ss;
+    char host[NI_MAXHOST], serv[NI_MAXSERV];
+    int errno_value = 0;
+    int rc = reverse_lookup(opts, sa, salen, host, serv, &errno_value);
+    if (rc != 0) {
+        char port[sizeof "65535"];
+        snprintf(port, sizeof port, "%u", q->port);
+        cli_format_reverse_failure(stdout, opts->format, q, rc, errno_value);
+        cli_report_failure(stderr, q->address, port, rc, errno_value);
+        return stdout_finish(cli_exit_status(rc));
+    }
+    cli_format_reverse_result(stdout, opts->format, q, sa, salen, host, serv);
+    return stdout_finish(CLI_EXIT_OK);
+}
+
 int main(int argc, char *argv[])
 {
     struct cli_options opts;
@@ -77,6 +132,8 @@ int main(int argc, char *argv[])
         cli_usage_error_print(stderr, err);
         return CLI_EXIT_USAGE;
     }
+    if (opts.reverse)
+        return reverse_main(&opts);
 
     struct addrinfo *res = NULL;
     int errno_value = 0;

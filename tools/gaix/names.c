@@ -1,6 +1,6 @@
 /*
- * Names of address families, socket types, protocols and AI_* flags; see names.h. Each kind is
- * one table of {short name, value}; parsing and printing read the same table, so a name that can
+ * Names of address families, socket types, protocols, AI_* and NI_* flags; see names.h. Each kind
+ * is one table of {short name, value}; parsing and printing read the same table, so a name that can
  * be printed can always be typed back.
  */
 #include "names.h"
@@ -44,6 +44,17 @@ static const struct name_value flag_names[CLI_FLAG_NAMES_MAX] = {
     {"idn", AI_IDN},
     {"canonidn", AI_CANONIDN},
     {"numericserv", AI_NUMERICSERV},
+};
+
+/* getnameinfo()'s flags, in the order of their values. glibc's two deprecated IDN flags (64,
+ * 128) have no name here: they do nothing, and a number still passes them. */
+static const struct name_value ni_flag_names[CLI_NI_FLAG_NAMES_MAX] = {
+    {"numerichost", NI_NUMERICHOST},
+    {"numericserv", NI_NUMERICSERV},
+    {"nofqdn", NI_NOFQDN},
+    {"namereqd", NI_NAMEREQD},
+    {"dgram", NI_DGRAM},
+    {"idn", NI_IDN},
 };
 
 #define COUNT(table) (sizeof(table) / sizeof((table)[0]))
@@ -152,17 +163,20 @@ int cli_protocol_parse(const char *text, int *protocol)
                        protocol);
 }
 
-/* One item of a flag list: a flag name or a non-negative number. */
-static int flag_item_parse(const char *item, size_t len, int *bits)
+/* One item of a flag list: a name of the table or a non-negative number. */
+static int flag_item_parse(const struct name_value *table, size_t n, const char *prefix,
+                           const char *item, size_t len, int *bits)
 {
     int v;
-    if (table_parse(flag_names, COUNT(flag_names), "ai_", item, len, &v) != 0 || v < 0)
+    if (table_parse(table, n, prefix, item, len, &v) != 0 || v < 0)
         return -1;
     *bits = v;
     return 0;
 }
 
-int cli_flags_parse(const char *list, int *flags, char *bad, size_t bad_size)
+/* A comma-separated list of flags OR-ed into *flags; see cli_flags_parse(). */
+static int flag_list_parse(const struct name_value *table, size_t n, const char *prefix,
+                           const char *list, int *flags, char *bad, size_t bad_size)
 {
     int all = 0;
     const char *p = list;
@@ -170,11 +184,11 @@ int cli_flags_parse(const char *list, int *flags, char *bad, size_t bad_size)
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         int bits;
-        if (flag_item_parse(p, len, &bits) != 0) {
+        if (flag_item_parse(table, n, prefix, p, len, &bits) != 0) {
             if (bad_size > 0) {
-                size_t n = len < bad_size - 1 ? len : bad_size - 1;
-                memcpy(bad, p, n);
-                bad[n] = '\0';
+                size_t shown = len < bad_size - 1 ? len : bad_size - 1;
+                memcpy(bad, p, shown);
+                bad[shown] = '\0';
             }
             return -1;
         }
@@ -187,19 +201,41 @@ int cli_flags_parse(const char *list, int *flags, char *bad, size_t bad_size)
     return 0;
 }
 
-size_t cli_flags_names(int flags, const char *names[], size_t max, unsigned *unnamed)
+int cli_flags_parse(const char *list, int *flags, char *bad, size_t bad_size)
+{
+    return flag_list_parse(flag_names, COUNT(flag_names), "ai_", list, flags, bad, bad_size);
+}
+
+int cli_ni_flags_parse(const char *list, int *flags, char *bad, size_t bad_size)
+{
+    return flag_list_parse(ni_flag_names, COUNT(ni_flag_names), "ni_", list, flags, bad, bad_size);
+}
+
+/* Splits flags into the table's names and the bits without one; see cli_flags_names(). */
+static size_t flag_names_split(const struct name_value *table, size_t count, int flags,
+                               const char *names[], size_t max, unsigned *unnamed)
 {
     unsigned rest = (unsigned)flags;
     size_t n = 0;
-    for (size_t i = 0; i < COUNT(flag_names); i++) {
-        unsigned bit = (unsigned)flag_names[i].value;
+    for (size_t i = 0; i < count; i++) {
+        unsigned bit = (unsigned)table[i].value;
         if ((rest & bit) == 0 || n == max)
             continue;
-        names[n++] = flag_names[i].name;
+        names[n++] = table[i].name;
         rest &= ~bit;
     }
     *unnamed = rest;
     return n;
+}
+
+size_t cli_flags_names(int flags, const char *names[], size_t max, unsigned *unnamed)
+{
+    return flag_names_split(flag_names, COUNT(flag_names), flags, names, max, unnamed);
+}
+
+size_t cli_ni_flags_names(int flags, const char *names[], size_t max, unsigned *unnamed)
+{
+    return flag_names_split(ni_flag_names, COUNT(ni_flag_names), flags, names, max, unnamed);
 }
 
 static int digit_value(char c, unsigned base)

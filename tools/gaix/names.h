@@ -1,6 +1,7 @@
 /*
  * Names of the numbers in a struct addrinfo: address families, socket types, protocols and AI_*
- * flags, both ways. The command line accepts a name in any case, with or without its C prefix
+ * flags, both ways; and of getnameinfo()'s NI_* flags. The command line accepts a name in any case,
+ * with or without its C prefix
  * ("inet6", "AF_INET6"; "stream", "SOCK_STREAM"; "tcp", "IPPROTO_TCP"; "passive", "AI_PASSIVE"),
  * or a number; the output formats print the lower-case short name, or the number when the value
  * has no name. Comparisons are ASCII-only so that no locale changes what a name means.
@@ -28,6 +29,18 @@ int cli_protocol_parse(const char *text, int *protocol);
  * need be) into bad[bad_size]; *flags is then unchanged. An empty item is an error.
  */
 int cli_flags_parse(const char *list, int *flags, char *bad, size_t bad_size);
+
+/*
+ * The same for NI_* flags (--ni-flags): "numerichost", "numericserv", "nofqdn", "namereqd",
+ * "dgram", "idn", in any case, with or without "NI_", or a non-negative number.
+ */
+int cli_ni_flags_parse(const char *list, int *flags, char *bad, size_t bad_size);
+
+/* The number of named NI_* flags: the most names cli_ni_flags_names() can return. */
+#define CLI_NI_FLAG_NAMES_MAX 6
+
+/* cli_flags_names() for NI_* flags. */
+size_t cli_ni_flags_names(int flags, const char *names[], size_t max, unsigned *unnamed);
 
 /* The number of named AI_* flags: the most names cli_flags_names() can return. */
 #define CLI_FLAG_NAMES_MAX 9

@@ -1,6 +1,7 @@
 /*
  * The command-line parser; see options.h for the grammar. One table lists every option; the
- * loop below finds an argument's entry, fetches its value if it takes one, and applies it.
+ * loop below finds an argument's entry, fetches its value if it takes one, and applies it; the
+ * operands are read at the end, as HOST [SERVICE] or, with --reverse, ADDRESS [PORT].
  * Hand-written rather than getopt_long() so that it keeps no global state (the unit tests parse
  * many command lines in one process), never permutes argv, and words its own messages.
  */
@@ -27,6 +28,8 @@ enum option_id {
     OPT_GAI_CONF,
     OPT_POLICY,
     OPT_FORMAT,
+    OPT_REVERSE,
+    OPT_NI_FLAGS,
     OPT_HELP,
     OPT_VERSION,
 };
@@ -50,6 +53,8 @@ static const struct option_spec option_specs[] = {
     {"gai-conf", '\0', 1, OPT_GAI_CONF},
     {"policy", '\0', 1, OPT_POLICY},
     {"format", '\0', 1, OPT_FORMAT},
+    {"reverse", '\0', 0, OPT_REVERSE},
+    {"ni-flags", '\0', 1, OPT_NI_FLAGS},
     {"help", 'h', 0, OPT_HELP},
     {"version", 'V', 0, OPT_VERSION},
 };
@@ -61,6 +66,39 @@ static const struct option_spec option_specs[] = {
 /* The bad item of a --flags list quoted in a message; a longer one is cut, the message still
  * says which list it was in. */
 #define FLAG_ITEM_SHOWN_SIZE 64
+
+/* What the parser remembers between arguments: the operands, which are read only once it is
+ * known whether --reverse is among the options, and the options that belong to one kind of
+ * question only, for the message when they meet the other. */
+struct parse_state {
+    const char *operand[2];
+    int operands;
+    char forward_only[OPTION_SHOWN_SIZE]; /* the first of -4, -6, --family ... --flags */
+    char reverse_only[OPTION_SHOWN_SIZE]; /* the first --ni-flags */
+};
+
+/* Remembers the first option that only a forward, or only a reverse, question takes. */
+static void state_note(struct parse_state *st, enum option_id id, const char *shown)
+{
+    char *seen;
+    switch (id) {
+    case OPT_INET:
+    case OPT_INET6:
+    case OPT_FAMILY:
+    case OPT_SOCKTYPE:
+    case OPT_PROTOCOL:
+    case OPT_FLAGS:
+        seen = st->forward_only;
+        break;
+    case OPT_NI_FLAGS:
+        seen = st->reverse_only;
+        break;
+    default:
+        return;
+    }
+    if (seen[0] == '\0')
+        snprintf(seen, OPTION_SHOWN_SIZE, "%s", shown);
+}
 
 static const struct option_spec *option_find_long(const char *name, size_t len)
 {
@@ -93,9 +131,10 @@ static int policy_parse(const char *text, enum gaix_policy *policy)
 
 /* Applies one option. `shown` is the option as the user wrote it, for messages. */
 static int option_apply(const struct option_spec *spec, const char *shown, const char *value,
-                        struct cli_options *opts, char err[CLI_ERROR_SIZE])
+                        struct cli_options *opts, struct parse_state *st, char err[CLI_ERROR_SIZE])
 {
     struct cli_query *q = &opts->query;
+    state_note(st, spec->id, shown);
     switch (spec->id) {
     case OPT_INET:
         q->family = AF_INET;
@@ -159,6 +198,19 @@ static int option_apply(const struct option_spec *spec, const char *shown, const
         snprintf(err, CLI_ERROR_SIZE, "invalid format '%s' for %s (table, python, json or getent)",
                  value, shown);
         return -1;
+    case OPT_REVERSE:
+        opts->reverse = 1;
+        return 0;
+    case OPT_NI_FLAGS: {
+        char bad[FLAG_ITEM_SHOWN_SIZE];
+        if (cli_ni_flags_parse(value, &opts->reverse_query.flags, bad, sizeof bad) == 0)
+            return 0;
+        snprintf(err, CLI_ERROR_SIZE,
+                 "invalid flag '%s' in %s (numerichost, numericserv, nofqdn, namereqd, dgram, "
+                 "idn or a number, separated by commas)",
+                 bad, shown);
+        return -1;
+    }
     case OPT_HELP:
         opts->action = CLI_ACTION_HELP;
         return 0;
@@ -169,26 +221,67 @@ static int option_apply(const struct option_spec *spec, const char *shown, const
     return 0;
 }
 
-/* HOST, then SERVICE; "-" stands for NULL in both places. */
-static int operand_take(const char *arg, int *count, struct cli_options *opts,
-                        char err[CLI_ERROR_SIZE])
+/* HOST then SERVICE, or ADDRESS then PORT: kept as written until the options are all read. */
+static int operand_take(const char *arg, struct parse_state *st, char err[CLI_ERROR_SIZE])
 {
-    const char *value = strcmp(arg, "-") == 0 ? NULL : arg;
-    if (*count == 0) {
-        opts->query.host = value;
-    } else if (*count == 1) {
-        opts->query.service = value;
-    } else {
-        snprintf(err, CLI_ERROR_SIZE, "too many operands: '%s' (expected HOST [SERVICE])", arg);
+    if (st->operands == 2) {
+        snprintf(err, CLI_ERROR_SIZE,
+                 "too many operands: '%s' (expected HOST [SERVICE], or ADDRESS [PORT] with "
+                 "--reverse)",
+                 arg);
         return -1;
     }
-    (*count)++;
+    st->operand[st->operands++] = arg;
+    return 0;
+}
+
+/* The operands and the options of a forward question; "-" stands for NULL in both places. */
+static int forward_finish(const struct parse_state *st, struct cli_options *opts,
+                          char err[CLI_ERROR_SIZE])
+{
+    if (st->reverse_only[0] != '\0') {
+        snprintf(err, CLI_ERROR_SIZE, "option '%s' needs --reverse", st->reverse_only);
+        return -1;
+    }
+    if (st->operands == 0) {
+        snprintf(err, CLI_ERROR_SIZE, "missing HOST (give \"-\" for none)");
+        return -1;
+    }
+    opts->query.host = strcmp(st->operand[0], "-") == 0 ? NULL : st->operand[0];
+    if (st->operands == 2)
+        opts->query.service = strcmp(st->operand[1], "-") == 0 ? NULL : st->operand[1];
+    return 0;
+}
+
+/* The operands and the options of a reverse question. The address stays text: reading it may
+ * need the interfaces (a scope name), and this parser does no I/O. */
+static int reverse_finish(const struct parse_state *st, struct cli_options *opts,
+                          char err[CLI_ERROR_SIZE])
+{
+    if (st->forward_only[0] != '\0') {
+        snprintf(err, CLI_ERROR_SIZE, "option '%s' does not apply to --reverse", st->forward_only);
+        return -1;
+    }
+    if (st->operands == 0) {
+        snprintf(err, CLI_ERROR_SIZE, "missing ADDRESS for --reverse");
+        return -1;
+    }
+    opts->reverse_query.address = st->operand[0];
+    if (st->operands == 2 && strcmp(st->operand[1], "-") != 0) {
+        long long port;
+        if (cli_number_parse(st->operand[1], 0, 65535, &port) != 0) {
+            snprintf(err, CLI_ERROR_SIZE, "invalid port '%s' (a number from 0 to 65535)",
+                     st->operand[1]);
+            return -1;
+        }
+        opts->reverse_query.port = (unsigned)port;
+    }
     return 0;
 }
 
 /* A "--name[=value]" argument; *i moves past a value taken from the next argument. */
 static int option_long(int argc, char *const argv[], int *i, struct cli_options *opts,
-                       char err[CLI_ERROR_SIZE])
+                       struct parse_state *st, char err[CLI_ERROR_SIZE])
 {
     const char *arg = argv[*i];
     const char *name = arg + 2;
@@ -215,11 +308,12 @@ static int option_long(int argc, char *const argv[], int *i, struct cli_options 
         snprintf(err, CLI_ERROR_SIZE, "option '%s' takes no value", shown);
         return -1;
     }
-    return option_apply(spec, shown, value, opts, err);
+    return option_apply(spec, shown, value, opts, st, err);
 }
 
 /* A "-xyz" group of short options, none of which takes a value. */
-static int option_short_group(const char *arg, struct cli_options *opts, char err[CLI_ERROR_SIZE])
+static int option_short_group(const char *arg, struct cli_options *opts, struct parse_state *st,
+                              char err[CLI_ERROR_SIZE])
 {
     for (const char *p = arg + 1; *p; p++) {
         const struct option_spec *spec = option_find_short(*p);
@@ -228,7 +322,7 @@ static int option_short_group(const char *arg, struct cli_options *opts, char er
             return -1;
         }
         char shown[3] = {'-', *p, '\0'};
-        if (option_apply(spec, shown, NULL, opts, err) != 0)
+        if (option_apply(spec, shown, NULL, opts, st, err) != 0)
             return -1;
         if (opts->action != CLI_ACTION_LOOKUP)
             return 0;
@@ -247,30 +341,27 @@ int cli_options_parse(int argc, char *const argv[], struct cli_options *opts,
     opts->config.reload_interval_ms = GAIX_RELOAD_NEVER;
     err[0] = '\0';
 
-    int operands = 0;
+    struct parse_state st;
+    memset(&st, 0, sizeof st);
     int options_ended = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         int rc;
         if (options_ended || arg[0] != '-' || arg[1] == '\0')
-            rc = operand_take(arg, &operands, opts, err);
+            rc = operand_take(arg, &st, err);
         else if (strcmp(arg, "--") == 0) {
             options_ended = 1;
             continue;
         } else if (arg[1] == '-')
-            rc = option_long(argc, argv, &i, opts, err);
+            rc = option_long(argc, argv, &i, opts, &st, err);
         else
-            rc = option_short_group(arg, opts, err);
+            rc = option_short_group(arg, opts, &st, err);
         if (rc != 0)
             return -1;
         if (opts->action != CLI_ACTION_LOOKUP)
             return 0;
     }
-    if (operands == 0) {
-        snprintf(err, CLI_ERROR_SIZE, "missing HOST (give \"-\" for none)");
-        return -1;
-    }
-    return 0;
+    return opts->reverse ? reverse_finish(&st, opts, err) : forward_finish(&st, opts, err);
 }
 
 static int file_check(const char *option, const char *path, char err[CLI_ERROR_SIZE])

@@ -1,5 +1,6 @@
 /*
  * The gaix command line:  gaix [OPTION]... HOST [SERVICE]
+ *                         gaix --reverse [OPTION]... ADDRESS [PORT]
  *
  * Options and the two operands may come in any order; "--" ends the options. Long options take
  * their value as "--name value" or "--name=value"; the short ones (-4, -6, -h, -V) take none and
@@ -7,6 +8,11 @@
  * omitted or "-" means no service. A later -4, -6 or --family overrides an earlier one, and so
  * does a later --hosts, --services, --gai-conf, --policy or --format; --flags add up. -h and -V
  * win over everything after them.
+ *
+ * --reverse (anywhere on the line) asks getnameinfo() instead: the operands are then ADDRESS,
+ * kept as text for reverse.c to read, and PORT, a number 0-65535 (omitted or "-": 0); --ni-flags
+ * add up. The options of the forward question (-4, -6, --family, --socktype, --protocol, --flags)
+ * are usage errors with --reverse, and --ni-flags is one without it.
  *
  * The parser does no I/O and keeps no state: it reads argv and fills a struct cli_options whose
  * strings point into argv. cli_options_check_files() is the one step that looks at the disk.
@@ -19,14 +25,16 @@
 #include "query.h"
 
 enum cli_action {
-    CLI_ACTION_LOOKUP,  /* ask and print */
+    CLI_ACTION_LOOKUP,  /* ask and print: getaddrinfo(), or getnameinfo() with reverse set */
     CLI_ACTION_HELP,    /* -h, --help */
     CLI_ACTION_VERSION, /* -V, --version */
 };
 
 struct cli_options {
     enum cli_action action;
-    struct cli_query query;
+    struct cli_query query;                 /* the forward question */
+    int reverse;                            /* --reverse: ask reverse_query instead */
+    struct cli_reverse_query reverse_query; /* its address is only checked by reverse.c */
     enum cli_format format;
     /* Set by --hosts, --services, --gai-conf or --policy: look up through a context made from
      * `config` instead of the default context. */

@@ -204,11 +204,13 @@ void cli_quote_json(FILE *out, const char *s)
     fputc('"', out);
 }
 
-void cli_quote_terminal(FILE *out, const char *s)
+/* Writes s for the terminal when out is not NULL; returns the columns it takes, counting a code
+ * point as one column (escapes count each of their characters). */
+static size_t quote_terminal(FILE *out, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t len = strlen(s);
-    size_t i = 0;
+    size_t i = 0, columns = 0;
     while (i < len) {
         uint32_t cp;
         size_t n = utf8_decode(p + i, len - i, &cp);
@@ -216,14 +218,32 @@ void cli_quote_terminal(FILE *out, const char *s)
             /* A C1 control is two bytes in UTF-8; show both, as they are in the data. */
             size_t bad = n == 0 ? 1 : n;
             for (size_t k = 0; k < bad; k++)
-                fprintf(out, "\\x%02x", p[i + k]);
+                if (out)
+                    fprintf(out, "\\x%02x", p[i + k]);
+            columns += 4 * bad;
             i += bad;
             continue;
         }
-        if (cp == '\\')
-            fputs("\\\\", out);
-        else
-            fwrite(p + i, 1, n, out);
+        if (cp == '\\') {
+            if (out)
+                fputs("\\\\", out);
+            columns += 2;
+        } else {
+            if (out)
+                fwrite(p + i, 1, n, out);
+            columns++;
+        }
         i += n;
     }
+    return columns;
+}
+
+void cli_quote_terminal(FILE *out, const char *s)
+{
+    (void)quote_terminal(out, s);
+}
+
+size_t cli_quote_terminal_width(const char *s)
+{
+    return quote_terminal(NULL, s);
 }

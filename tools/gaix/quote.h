@@ -30,4 +30,8 @@ void cli_quote_json(FILE *out, const char *s);
  * control characters (C0, DEL, C1) and bytes that are not UTF-8 as \xNN. */
 void cli_quote_terminal(FILE *out, const char *s);
 
+/* The columns cli_quote_terminal() output takes: one per code point (an escape's characters
+ * count one each), for aligning tables. */
+size_t cli_quote_terminal_width(const char *s);
+
 #endif

@@ -1,0 +1,115 @@
+# The private world of the differential tests, shared by test_gai_diff.sh and test_gni_diff.sh:
+# sourced, never run. Each scenario runs in a mount and network namespace of its own (the caller
+# runs `unshare -m -n ...`, then these functions inside it):
+#
+#   ns_need_root PROG           outside: SKIPPED (exit 0) without root or without namespaces,
+#                               a failure (exit 1) instead when CI=true; a failure when PROG is
+#                               not built
+#   ns_net_setup SCENARIO       lo up; for v4, v6 and dual a veth pair v0/v1 with the scenario's
+#                               addresses and default routes (lo: loopback only)
+#   ns_etc_setup WORK FIXTURES  test copies of hosts, services, gai.conf (empty), nsswitch.conf
+#                               ("files" only: the libc never asks DNS), host.conf ("multi on")
+#                               and resolv.conf (127.0.0.1) in WORK, bind-mounted over /etc;
+#                               nscd's socket hidden
+#
+# Scenarios: lo (loopback only), v4 (192.0.2.2/24, IPv6 disabled on the veth ends), v6
+# (2001:db8:1::2/64 + fd00:1::2/64 + fe80::2/64, no IPv4 but loopback), dual (both). No packet
+# leaves the namespace: the far end v1 of the pair lives in it too and has no address.
+
+# skip REASON: SKIPPED and success, or with CI=true a failure (the test must run in CI).
+ns_skip() {
+    if [ "${CI:-}" = true ]; then
+        echo "FAIL: $1 (CI=true: this test must run, not skip)"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+    echo "SKIPPED: $1"
+    exit 0
+}
+
+ns_need_root() {
+    local prog=$1 tool
+    [ "$(id -u)" = 0 ] || ns_skip "needs root for namespaces"
+    for tool in unshare ip sysctl mount timeout; do
+        command -v "$tool" >/dev/null 2>&1 || ns_skip "needs root for namespaces (no $tool)"
+    done
+    unshare -m -n true 2>/dev/null || ns_skip "needs root for namespaces (unshare -m -n refused)"
+    if [ ! -x "$prog" ]; then
+        echo "FAIL: $prog is not built"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+}
+
+# The files the libc and gaix read: copies in the work directory, so that nothing can write
+# through to the source tree, bind-mounted over /etc.
+ns_etc_setup() {
+    local work=$1 fixtures=$2 f
+    printf 'hosts: files\nservices: files\n' >"$work/nsswitch.conf"
+    printf 'multi on\n' >"$work/host.conf"
+    printf 'nameserver 127.0.0.1\n' >"$work/resolv.conf"
+    cp "$fixtures/hosts" "$work/hosts"
+    cp "$fixtures/services" "$work/services"
+    : >"$work/gai.conf"
+    # A bind mount needs its target: when one is missing, work on a private copy of /etc.
+    for f in hosts services gai.conf nsswitch.conf host.conf resolv.conf; do
+        if [ ! -f "/etc/$f" ]; then
+            mkdir "$work/etc" && cp -a /etc/. "$work/etc/" && mount --bind "$work/etc" /etc ||
+                return 1
+            for f in hosts services gai.conf nsswitch.conf host.conf resolv.conf; do
+                [ -f "/etc/$f" ] || : >"/etc/$f"
+            done
+            break
+        fi
+    done
+    for f in hosts services gai.conf nsswitch.conf host.conf resolv.conf; do
+        mount --bind "$work/$f" "/etc/$f" || return 1
+    done
+    # nscd would answer from the host's view of the world: hide its socket.
+    for f in /run/nscd /var/run/nscd; do
+        [ -d "$f" ] && { mount -t tmpfs none "$f" || return 1; }
+    done
+    return 0
+}
+
+ns_veth_create() {
+    ip link add v0 type veth peer name v1 || return 1
+    # The far end only gives v0 a carrier: no address, no IPv6, no traffic of its own.
+    sysctl -qw net.ipv6.conf.v1.disable_ipv6=1 || return 1
+}
+
+ns_net_setup() {
+    ip link set lo up || return 1
+    case $1 in
+    lo) ;;
+    v4 | v6 | dual) ns_veth_create || return 1 ;;
+    *) echo "unknown scenario $1"; return 1 ;;
+    esac
+    case $1 in
+    v4)
+        # No link-local either: an IPv6 address on v0 would count as configured IPv6.
+        sysctl -qw net.ipv6.conf.v0.disable_ipv6=1 || return 1
+        ;;
+    v6 | dual)
+        # Addresses of our choosing only, all without DAD: the kernel adds no link-local of its
+        # own (addr_gen_mode 1), so no address is ever tentative and every run sees the same set.
+        sysctl -qw net.ipv6.conf.v0.addr_gen_mode=1 net.ipv6.conf.v0.accept_ra=0 || return 1
+        ip -6 addr add 2001:db8:1::2/64 dev v0 nodad || return 1
+        ip -6 addr add fd00:1::2/64 dev v0 nodad || return 1
+        ip -6 addr add fe80::2/64 dev v0 nodad || return 1
+        ;;
+    esac
+    case $1 in
+    v4 | dual) ip addr add 192.0.2.2/24 dev v0 || return 1 ;;
+    esac
+    case $1 in
+    v4 | v6 | dual) ip link set v0 up && ip link set v1 up || return 1 ;;
+    esac
+    case $1 in
+    v4 | dual) ip route add default via 192.0.2.1 dev v0 onlink || return 1 ;;
+    esac
+    case $1 in
+    v6 | dual) ip -6 route add default via 2001:db8:1::1 dev v0 onlink || return 1 ;;
+    esac
+    return 0
+}
