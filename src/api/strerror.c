@@ -51,18 +51,16 @@ static void strerror_find_libc(void)
 
 const char *gaix_strerror(int eai)
 {
-    for (size_t i = 0; i < sizeof eai_table / sizeof eai_table[0]; i++) {
-        if (eai_table[i].eai != eai)
-            continue;
-        pthread_once(&libc_once, strerror_find_libc);
-        if (libc_strerror) {
-            const char *s = libc_strerror(eai);
-            if (s)
-                return s;
-        }
-        return eai_table[i].text;
+    pthread_once(&libc_once, strerror_find_libc);
+    if (libc_strerror) {
+        const char *s = libc_strerror(eai);
+        if (s)
+            return s;
     }
-    return eai == 0 ? "Success" : "Unknown error";
+    for (size_t i = 0; i < sizeof eai_table / sizeof eai_table[0]; i++)
+        if (eai_table[i].eai == eai)
+            return eai_table[i].text;
+    return "Unknown error";
 }
 
 const char *gaix_eai_name(int eai)
