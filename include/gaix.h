@@ -58,6 +58,20 @@ struct gaix_config {
     const char *gai_conf_path; /* NULL: /etc/gai.conf. "": no gai.conf (built-in table only) */
     enum gaix_policy policy;   /* the built-in table that gai.conf lines modify */
     int reload_interval_ms;    /* > 0: milliseconds; or one of GAIX_RELOAD_* above */
+
+    /* DNS. The file is read with resolv.conf(5) syntax; the fields below override it. Only a
+     * context that reads the system file (resolv_conf_path NULL) also honours the LOCALDOMAIN
+     * and RES_OPTIONS variables (through secure_getenv). */
+    const char *resolv_conf_path; /* NULL: /etc/resolv.conf. "": none (defaults: 127.0.0.1) */
+    /* NULL-terminated; replaces the file's servers (at most 3 used): "192.0.2.1",
+     * "192.0.2.1:5353", "2001:db8::1", "[2001:db8::1]:5353", "fe80::1%eth0". An empty list
+     * (its first element NULL) turns DNS off: names only the hosts file and the local rules know,
+     * no packet ever sent (like "hosts: files" in nsswitch.conf). */
+    const char *const *nameservers;
+    /* NULL-terminated; replaces the search list (an empty list clears it). */
+    const char *const *search;
+    /* resolv.conf options, applied after the file's: "ndots:2 timeout:1 attempts:3 rotate". */
+    const char *options;
 };
 
 typedef struct gaix_ctx gaix_ctx;
@@ -87,6 +101,74 @@ GAIX_API int gaix_ctx_getnameinfo(gaix_ctx *ctx, const struct sockaddr *sa, sock
  * small gives EAI_OVERFLOW and nothing is written past its length. */
 GAIX_API int gaix_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
                               socklen_t hostlen, char *serv, socklen_t servlen, int flags);
+
+/*
+ * Asynchronous lookups, for any event loop: the library never owns the loop.
+ *
+ *   gaix_query *q = gaix_resolve(ctx, "example.com", "https", &hints, 5000, done, arg);
+ *   ... watch gaix_ctx_fd(ctx) for readability, with gaix_ctx_timeout_ms(ctx) as the timeout;
+ *   ... when it is readable or the timeout passed: gaix_ctx_process(ctx);
+ *
+ * Contract (libuv's): if gaix_resolve() returns NULL the callback never runs; otherwise it runs
+ * exactly once, from gaix_ctx_process(), never from inside gaix_resolve() — even when the answer
+ * was known at once (a numeric host, the hosts file). gaix_cancel() makes it run (once) with
+ * EAI_CANCELED and frees the query's sockets at once. The query handle is valid until its
+ * callback returns. Every async call on one context is thread-safe; callbacks run on the thread
+ * that calls gaix_ctx_process() and may call gaix_resolve() and gaix_cancel() themselves.
+ */
+typedef struct gaix_query gaix_query;
+
+/* Where an answer came from. */
+enum gaix_source {
+    GAIX_SOURCE_NONE = 0,  /* no answer (an error) */
+    GAIX_SOURCE_NUMERIC,   /* the node was a numeric address */
+    GAIX_SOURCE_LOCAL,     /* no node: the local host (loopback or wildcard) */
+    GAIX_SOURCE_HOSTS,     /* the hosts file */
+    GAIX_SOURCE_LOCALHOST, /* RFC 6761: a localhost name the hosts file did not list */
+    GAIX_SOURCE_DNS,       /* gaix's own stub resolver */
+};
+
+/* What a lookup found, and what a user needs to understand it. */
+struct gaix_result {
+    int status;                     /* 0 or an EAI_* value (EAI_CANCELED after gaix_cancel) */
+    struct addrinfo *ai;            /* the list, NULL on error: the callback's to free */
+    enum gaix_source source;
+    unsigned ttl_s;                 /* DNS: the smallest TTL of the records used */
+    struct sockaddr_storage server; /* DNS: the server whose answer was used (family 0: none) */
+    int rcode;                      /* DNS: the last response code received, -1: none */
+    unsigned queries;               /* DNS: queries sent, retries and TCP included */
+    unsigned long long elapsed_us;  /* from gaix_resolve() to the answer */
+    int truncated;                  /* addresses beyond the per-family cap were dropped */
+};
+
+typedef void gaix_callback(gaix_query *q, struct gaix_result *r, void *arg);
+
+/* Starts a lookup; deadline_ms > 0 bounds it (EAI_AGAIN when it passes), 0 means the resolver's
+ * own schedule (resolv.conf timeout x attempts x servers). NULL with errno on failure. */
+GAIX_API gaix_query *gaix_resolve(gaix_ctx *ctx, const char *node, const char *service,
+                                  const struct addrinfo *hints, int deadline_ms,
+                                  gaix_callback *cb, void *arg);
+
+/* Stops a lookup: its callback runs once, at the next gaix_ctx_process(), with EAI_CANCELED. No
+ * effect once the callback has been queued or has run. */
+GAIX_API void gaix_cancel(gaix_query *q);
+
+/* The one descriptor to watch for readability (an epoll descriptor), or -1 with errno. */
+GAIX_API int gaix_ctx_fd(gaix_ctx *ctx);
+
+/* Milliseconds until gaix_ctx_process() must be called even without activity; -1: no deadline,
+ * 0: work is due. */
+GAIX_API int gaix_ctx_timeout_ms(gaix_ctx *ctx);
+
+/* Handles ready sockets and expired deadlines and runs the callbacks of finished lookups. Never
+ * blocks. Returns the number of callbacks run, or -1 with errno. */
+GAIX_API int gaix_ctx_process(gaix_ctx *ctx);
+
+/* getaddrinfo() that also reports what gaix_resolve() would (source, server, TTL...): r->ai is
+ * *res. For tools such as the CLI's --trace. */
+GAIX_API int gaix_ctx_getaddrinfo_detail(gaix_ctx *ctx, const char *node, const char *service,
+                                         const struct addrinfo *hints, struct addrinfo **res,
+                                         struct gaix_result *r);
 
 /* Frees a list returned by gaix_getaddrinfo(), or any sub-list of it (POSIX): a list split in
  * several pieces is freed by freeing each piece. NULL is a no-op. */

@@ -17,7 +17,7 @@ int gaix_ctx_getaddrinfo(gaix_ctx *ctx, const char *node, const char *service,
         errno = EINVAL;
         return EAI_SYSTEM;
     }
-    return gx_getaddrinfo(ctx, node, service, hints, res);
+    return gx_getaddrinfo(ctx, node, service, hints, res, NULL);
 }
 
 int gaix_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
@@ -30,10 +30,21 @@ int gaix_getaddrinfo(const char *node, const char *service, const struct addrinf
         errno = EINVAL;
         return EAI_SYSTEM;
     }
-    return gx_getaddrinfo(ctx, node, service, hints, res);
+    return gx_getaddrinfo(ctx, node, service, hints, res, NULL);
 }
 
 void gaix_freeaddrinfo(struct addrinfo *res)
 {
     gx_result_free(res);
+}
+
+int gaix_ctx_getaddrinfo_detail(gaix_ctx *ctx, const char *node, const char *service,
+                                const struct addrinfo *hints, struct addrinfo **res,
+                                struct gaix_result *r)
+{
+    if (!ctx || !res || !r) {
+        errno = EINVAL;
+        return EAI_SYSTEM;
+    }
+    return gx_getaddrinfo(ctx, node, service, hints, res, r);
 }

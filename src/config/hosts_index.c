@@ -361,7 +361,7 @@ static bool line_parse(struct hosts_builder *b, const char *line, size_t len,
     }
     p->pl.addr.scope_id = scope_id;
     const char *cursor = p->pl.names, *end = p->pl.names + p->pl.names_len;
-    size_t flen;
+    size_t flen = 0;
     (void)gx_field_next(&cursor, end, &p->canon, &flen); /* the parser found at least one */
     p->canon_len = (uint32_t)flen;
     p->canon_key_len = (uint32_t)gx_hostname_strip_dot(p->canon, flen);
@@ -407,7 +407,7 @@ static int line_index(struct hosts_builder *b, const struct hosts_pending *p)
         name_add(b, p->canon, p->canon_key_len, p->canon_hash, id) != GX_OK)
         return GX_E_MEMORY;
     const char *cursor = p->canon + p->canon_len, *end = p->pl.names + p->pl.names_len, *f;
-    size_t flen;
+    size_t flen = 0;
     while (gx_field_next(&cursor, end, &f, &flen)) {
         flen = gx_hostname_strip_dot(f, flen); /* "thor." and "thor" are one key (F23) */
         if (name_add(b, f, flen, name_hash(f, flen), id) != GX_OK)

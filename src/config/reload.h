@@ -26,8 +26,8 @@
 #include "config/file.h"
 #include "core/fork.h"
 
-/* hosts, services, gai.conf */
-#define GX_RELOAD_FILES 3
+/* hosts, services, gai.conf, resolv.conf */
+#define GX_RELOAD_FILES 4
 
 /* Builds an object from a whole file; takes ownership of data (NULL when len is 0). */
 typedef int gx_reload_build_fn(char *data, size_t len, void *arg, void **out);

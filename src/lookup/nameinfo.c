@@ -2,6 +2,7 @@
 
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
@@ -12,6 +13,9 @@
 #include "core/ip_text.h"
 #include "core/limits.h"
 #include "core/status.h"
+#include "dns/wire.h"
+#include "engine/dns_lookup.h"
+#include "engine/engine.h"
 #include "lookup/addrlist.h"
 #include "lookup/hosts_reverse.h"
 #include "lookup/idn.h"
@@ -119,6 +123,58 @@ static void ni_local_domain(const struct gx_hosts *hosts, char *out, size_t outl
         (void)ni_append(out, outlen, dot + 1, canon_len - (size_t)(dot + 1 - canon));
 }
 
+struct ni_ptr {
+    bool done;
+    int status;
+    char name[GX_DNS_NAME_WIRE_MAX];
+};
+
+static void ni_ptr_done(struct gx_dns_lookup *l, void *arg)
+{
+    struct ni_ptr *p = arg;
+    p->done = true;
+    p->status = gx_dns_lookup_status(l);
+    const char *name = gx_dns_lookup_name(l);
+    if (p->status >= 0 && name)
+        snprintf(p->name, sizeof p->name, "%s", name);
+    else if (p->status >= 0)
+        p->status = GX_E_NONAME; /* a PTR whose name fails the host-name check: absent (N06) */
+}
+
+/* The PTR name of an address, from DNS (in-addr.arpa or ip6.arpa; N11), on a private engine.
+ * GX_OK with the name, GX_E_AGAIN (servers failing: glibc then answers EAI_AGAIN, not the number)
+ * or another status meaning "no name". */
+static int ni_dns_ptr(struct gx_ctx_refs *refs, const struct gx_addr *a, char *out, size_t outlen)
+{
+    const struct gx_resolv_conf *conf;
+    int st = gx_ctx_resolv(refs, &conf);
+    if (st < 0)
+        return st;
+    uint8_t wire[GX_DNS_NAME_WIRE_MAX];
+    if (gx_dns_reverse_name(a, wire) < 0)
+        return GX_E_NONAME;
+    struct gx_engine e;
+    st = gx_engine_init(&e, false);
+    if (st < 0)
+        return st;
+    struct ni_ptr p = {.done = false, .status = GX_E_NONAME};
+    struct gx_dns_params params = {.conf = conf, .ptr_name = wire};
+    struct gx_dns_lookup *l;
+    st = gx_dns_lookup_start(&e, &params, ni_ptr_done, &p, &l);
+    while (st >= 0 && !p.done) {
+        if (gx_engine_round(&e, -1) < 0 && !p.done) {
+            gx_dns_lookup_cancel(l);
+            st = GX_E_SYSTEM;
+        }
+    }
+    gx_engine_destroy(&e);
+    if (st < 0)
+        return st;
+    if (p.status >= 0)
+        snprintf(out, outlen, "%s", p.name);
+    return p.status;
+}
+
 /* The host part of an AF_INET / AF_INET6 address. */
 static int ni_host_inet(struct gx_ctx_refs *refs, const struct gx_addr *a, char *host,
                         size_t hostlen, int flags)
@@ -130,12 +186,21 @@ static int ni_host_inet(struct gx_ctx_refs *refs, const struct gx_addr *a, char 
         int st = gx_ctx_hosts(refs, &hosts);
         if (st < 0)
             return st;
-        if (gx_hosts_reverse(hosts, a, &name, &len) == GX_OK) {
-            char buf[GX_NAME_TEXT_MAX + 2];
+        char buf[GX_DNS_NAME_WIRE_MAX];
+        bool found = gx_hosts_reverse(hosts, a, &name, &len) == GX_OK;
+        if (found) {
             if (len >= sizeof buf)
                 return GX_E_OVERFLOW;
             memcpy(buf, name, len);
             buf[len] = '\0';
+        } else if (!refs->ctx->dns_off) {
+            st = ni_dns_ptr(refs, a, buf, sizeof buf);
+            if (st == GX_E_AGAIN || st == GX_E_MEMORY || st == GX_E_SYSTEM)
+                return st;
+            found = st == GX_OK;
+            len = found ? strlen(buf) : 0;
+        }
+        if (found) {
             if (flags & NI_NOFQDN) {
                 /* glibc cuts at the first place the domain appears after a dot, as strstr()
                  * finds it, not only at the end. */

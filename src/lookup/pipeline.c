@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "api/context.h"
+#include "core/ascii.h"
 #include "core/hostname.h"
 #include "core/status.h"
-#include "lookup/addrlist.h"
 #include "lookup/idn.h"
 #include "lookup/node_sources.h"
 #include "lookup/result.h"
@@ -23,32 +23,16 @@
  * AI_DEFAULT). */
 static const struct addrinfo default_hints = {.ai_flags = AI_V4MAPPED | AI_ADDRCONFIG};
 
-/* Everything one lookup carries from step to step. */
-struct lookup {
-    const char *node; /* NULL: no node */
-    size_t node_len;
-    char *node_idn;   /* the node converted by AI_IDN, owned */
-    int flags, family, socktype, protocol;
-    struct gx_literal literal;
-    bool localhost;
-    struct gx_service service;
-    struct gx_servtuple tuples[GX_SERVTUPLES_MAX];
-    int ntuples;
-    struct gx_addrlist addrs;
-    char *canon_owned; /* a canonical name converted by AI_CANONIDN */
-    struct gx_ctx_refs refs;
-};
-
 /* Nodes AI_ADDRCONFIG never filters (D: docs/DIFFERENCES.md): no node, a numeric host, the
  * loopback names. glibc filters them too, and so fails 127.0.0.1 on an IPv6-only host. */
-static bool lookup_exempt_from_addrconfig(const struct lookup *lk)
+static bool lookup_exempt_from_addrconfig(const struct gx_lookup *lk)
 {
     return lk->node == NULL || lk->literal.kind != GX_LITERAL_NONE || lk->localhost;
 }
 
 /* AI_ADDRCONFIG as glibc applies it: with one family configured, AF_UNSPEC narrows to it; asking
  * for a family that is not configured finds nothing. "Configured" ignores 127.0.0.1 and ::1. */
-static int lookup_addrconfig(struct lookup *lk)
+static int lookup_addrconfig(struct gx_lookup *lk)
 {
     if (!(lk->flags & AI_ADDRCONFIG) || lookup_exempt_from_addrconfig(lk))
         return GX_OK;
@@ -67,7 +51,7 @@ static int lookup_addrconfig(struct lookup *lk)
     return GX_OK;
 }
 
-static int lookup_service(struct lookup *lk)
+static int lookup_service(struct gx_lookup *lk)
 {
     const struct gx_services *db = NULL;
     int st;
@@ -86,8 +70,69 @@ static int lookup_service(struct lookup *lk)
     return GX_OK;
 }
 
-/* A host name (not numeric): the hosts file, then RFC 6761 for localhost names. */
-static int lookup_name(struct lookup *lk)
+/* Special-use names that never reach DNS and that nothing local answers: .onion (RFC 7686) and
+ * .invalid (RFC 6761 6.4). */
+static bool name_is_never_asked(const char *name, size_t len)
+{
+    static const char *const suffixes[] = {"onion", "invalid"};
+    len = gx_hostname_strip_dot(name, len);
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        size_t sl = strlen(suffixes[i]);
+        if (len >= sl && gx_ascii_caseeq(name + len - sl, sl, suffixes[i], sl) &&
+            (len == sl || name[len - sl - 1] == '.'))
+            return true;
+    }
+    return false;
+}
+
+static void lookup_dns_done(struct gx_dns_lookup *l, void *arg);
+
+/* Starts the DNS lookup of the current stage: AF_UNSPEC asks A and AAAA together (glibc's
+ * gethostbyname4), AF_INET asks A, AF_INET6 asks AAAA and then, with AI_V4MAPPED, A when no
+ * AAAA was found or with AI_ALL (stage 2), as glibc asks them one after the other. */
+static int lookup_dns_start(struct gx_lookup *lk)
+{
+    const struct gx_resolv_conf *conf;
+    int st = gx_ctx_resolv(&lk->refs, &conf);
+    if (st < 0)
+        return st;
+    bool no_aaaa = (conf->options & GX_RES_NO_AAAA) != 0;
+    struct gx_dns_params p = {.conf = conf, .name = lk->node, .name_len = lk->node_len,
+                              .deadline_us = lk->deadline_us};
+    if (lk->family == AF_UNSPEC) {
+        p.want_a = true;
+        p.want_aaaa = !no_aaaa;
+    } else if (lk->family == AF_INET || lk->dns_stage == 2) {
+        p.want_a = true;
+    } else {
+        p.want_aaaa = !no_aaaa;
+        if (!p.want_aaaa) {
+            /* options no-aaaa: the AAAA stage answers "no data" without a query. */
+            lk->dns_status1 = GX_E_NODATA;
+            if (!(lk->flags & AI_V4MAPPED))
+                return GX_E_NODATA;
+            lk->dns_stage = 2;
+            p.want_a = true;
+        }
+    }
+    if (conf->options & GX_RES_ROTATE)
+        p.rotation = atomic_fetch_add_explicit(&lk->ctx->rotation, 1, memory_order_relaxed);
+    if (!lk->engine) {
+        if (!lk->own_engine) {
+            st = gx_engine_init(&lk->private_engine, false);
+            if (st < 0)
+                return st;
+            lk->own_engine = true;
+        }
+        lk->engine = &lk->private_engine;
+    }
+    lk->used_dns = true;
+    return gx_dns_lookup_start(lk->engine, &p, lookup_dns_done, lk, &lk->dns);
+}
+
+/* A host name (not numeric): the hosts file, RFC 6761 for localhost names, then DNS. Returns
+ * GX_E_INPROGRESS-like 1 when DNS was started. */
+static int lookup_name(struct gx_lookup *lk)
 {
     if (!gx_hostname_valid(lk->node, lk->node_len))
         return GX_E_NONAME;
@@ -98,21 +143,33 @@ static int lookup_name(struct lookup *lk)
     st = gx_source_hosts(hosts, lk->node, lk->node_len, lk->family, lk->flags, &lk->addrs);
     if (st < 0)
         return st;
-    if (lk->addrs.n == 0 && lk->localhost)
+    if (lk->addrs.n > 0) {
+        lk->source = GAIX_SOURCE_HOSTS;
+        return GX_OK;
+    }
+    if (lk->localhost) {
+        lk->source = GAIX_SOURCE_LOCALHOST;
         st = gx_source_localhost(lk->family, lk->flags, &lk->addrs);
-    if (st < 0)
-        return st;
-    return lk->addrs.n > 0 ? GX_OK : GX_E_NONAME;
+        return st < 0 ? st : lk->addrs.n > 0 ? GX_OK : GX_E_NONAME;
+    }
+    if (name_is_never_asked(lk->node, lk->node_len) || lk->ctx->dns_off)
+        return GX_E_NONAME;
+    lk->dns_stage = 1;
+    st = lookup_dns_start(lk);
+    return st < 0 ? st : 1;
 }
 
-static int lookup_node(struct lookup *lk)
+static int lookup_node(struct gx_lookup *lk)
 {
     if (lk->node == NULL) {
+        lk->source = GAIX_SOURCE_LOCAL;
         gx_source_null(lk->family, lk->flags, &lk->addrs);
         return GX_OK;
     }
-    if (lk->literal.kind != GX_LITERAL_NONE)
+    if (lk->literal.kind != GX_LITERAL_NONE) {
+        lk->source = GAIX_SOURCE_NUMERIC;
         return gx_source_literal(&lk->literal, lk->family, lk->flags, &lk->addrs);
+    }
     if (lk->flags & AI_NUMERICHOST)
         return GX_E_NONAME;
     return lookup_name(lk);
@@ -131,7 +188,7 @@ static void sort_forget_interfaces(struct gx_dest_info *info, size_t n)
 }
 
 /* RFC 6724: only a list of two or more addresses has an order to decide. */
-static int lookup_sort(struct lookup *lk)
+static int lookup_sort(struct gx_lookup *lk)
 {
     size_t n = lk->addrs.n;
     if (n < 2)
@@ -163,13 +220,16 @@ static int lookup_sort(struct lookup *lk)
 
 /* The canonical name (AI_CANONNAME): a source's, else the node as given; AI_CANONIDN decodes
  * it, keeping the ASCII form when it cannot be decoded (glibc's behaviour). */
-static int lookup_canon(struct lookup *lk, const char **canon, size_t *len)
+static int lookup_canon(struct gx_lookup *lk, const char **canon, size_t *len)
 {
     *canon = NULL;
     *len = 0;
     if (!(lk->flags & AI_CANONNAME))
         return GX_OK;
-    if (lk->addrs.canon && lk->literal.kind == GX_LITERAL_NONE) {
+    if (lk->source == GAIX_SOURCE_DNS && lk->dns_canon) {
+        *canon = lk->dns_canon;
+        *len = strlen(lk->dns_canon);
+    } else if (lk->addrs.canon && lk->literal.kind == GX_LITERAL_NONE) {
         *canon = lk->addrs.canon;
         *len = lk->addrs.canon_len;
     } else {
@@ -195,7 +255,7 @@ static int lookup_canon(struct lookup *lk, const char **canon, size_t *len)
 }
 
 /* Is the node numeric, or a loopback name? */
-static void lookup_classify(struct lookup *lk, const char *node)
+static void lookup_classify(struct gx_lookup *lk, const char *node)
 {
     lk->node = node;
     lk->node_len = strlen(node);
@@ -207,7 +267,7 @@ static void lookup_classify(struct lookup *lk, const char *node)
 
 /* AI_IDN: a name with non-ASCII characters becomes its ASCII form before any source sees it
  * (after the service, as in glibc, so that errors come in the same order). */
-static int lookup_idn(struct lookup *lk)
+static int lookup_idn(struct gx_lookup *lk)
 {
     if (!lk->node || !(lk->flags & AI_IDN) || !gx_idn_needs_encoding(lk->node, lk->node_len))
         return GX_OK;
@@ -218,7 +278,7 @@ static int lookup_idn(struct lookup *lk)
     return GX_OK;
 }
 
-static int lookup_validate(struct lookup *lk, const char *node, const char *service,
+static int lookup_validate(struct gx_lookup *lk, const char *node, const char *service,
                            const struct addrinfo *hints)
 {
     if (node && node[0] == '*' && node[1] == '\0')
@@ -246,8 +306,91 @@ static int lookup_validate(struct lookup *lk, const char *node, const char *serv
     return GX_OK;
 }
 
-static int lookup_run(struct lookup *lk, const char *node, const char *service,
-                      const struct addrinfo *hints, struct addrinfo **res)
+/* The steps after the addresses are known: order, canonical name, the caller's list. */
+static int lookup_finish_addrs(struct gx_lookup *lk)
+{
+    int st = lookup_sort(lk);
+    const char *canon = NULL;
+    size_t canon_len = 0;
+    if (st >= 0)
+        st = lookup_canon(lk, &canon, &canon_len);
+    if (st >= 0)
+        st = gx_result_build(lk->addrs.v, lk->addrs.n, lk->tuples, (size_t)lk->ntuples,
+                             lk->flags, canon, canon_len, &lk->res);
+    return st;
+}
+
+static void lookup_end(struct gx_lookup *lk, int st)
+{
+    if (st >= 0)
+        st = lookup_finish_addrs(lk);
+    lk->status = st < 0 ? st : GX_OK;
+    lk->finished = true;
+}
+
+/* The two stages of AF_INET6 with AI_V4MAPPED combine as glibc's no_data / no_inet6_data: both
+ * timed out -> EAI_AGAIN; both without data (or timed out) -> EAI_NODATA; else EAI_NONAME. */
+static int dns_stages_status(int s1, int s2)
+{
+    if (s1 == GX_E_AGAIN && s2 == GX_E_AGAIN)
+        return GX_E_AGAIN;
+    bool nodata1 = s1 == GX_E_NODATA || s1 == GX_E_AGAIN;
+    bool nodata2 = s2 == GX_E_NODATA || s2 == GX_E_AGAIN;
+    if (nodata1 && nodata2)
+        return GX_E_NODATA;
+    if (s1 == GX_E_FAIL && s2 == GX_E_FAIL)
+        return GX_E_FAIL;
+    return GX_E_NONAME;
+}
+
+/* A DNS lookup ended (from the engine's deferred work): take its answer and go on. */
+static void lookup_dns_done(struct gx_dns_lookup *l, void *arg)
+{
+    struct gx_lookup *lk = arg;
+    lk->dns = NULL;
+    int st = gx_dns_lookup_status(l);
+    lk->dns_stats = *gx_dns_lookup_stats(l);
+    bool mapped = lk->family == AF_INET6 && lk->dns_stage == 2;
+    if (st >= 0) {
+        struct gx_addrlist got;
+        gx_addrlist_init(&got);
+        st = gx_dns_lookup_take(l, &got);
+        for (size_t i = 0; st >= 0 && i < got.n; i++) {
+            struct gx_addr a = mapped ? gx_addr_map4to6(&got.v[i]) : got.v[i];
+            st = gx_addrlist_add(&lk->addrs, &a);
+        }
+        lk->addrs.truncated |= got.truncated;
+        gx_addrlist_free(&got);
+        const char *name = gx_dns_lookup_name(l);
+        if (st >= 0 && name && !lk->dns_canon) {
+            lk->dns_canon = strdup(name);
+            if (!lk->dns_canon)
+                st = GX_E_MEMORY;
+        }
+        if (st >= 0)
+            lk->source = GAIX_SOURCE_DNS;
+    }
+    bool second = lk->family == AF_INET6 && lk->dns_stage == 1 && (lk->flags & AI_V4MAPPED) &&
+                  ((lk->flags & AI_ALL) || lk->addrs.n == 0) && st != GX_E_MEMORY;
+    if (second) {
+        lk->dns_status1 = st;
+        lk->dns_stage = 2;
+        int s2 = lookup_dns_start(lk);
+        if (s2 >= 0)
+            return; /* resumes here when stage 2 ends */
+        st = s2;
+    } else if (lk->dns_stage == 2 && lk->addrs.n == 0 && st < 0) {
+        st = dns_stages_status(lk->dns_status1, st);
+    }
+    if (lk->addrs.n > 0)
+        st = GX_OK;
+    lookup_end(lk, st);
+    if (lk->done)
+        lk->done(lk);
+}
+
+static int lookup_prepare(struct gx_lookup *lk, const char *node, const char *service,
+                          const struct addrinfo *hints)
 {
     int st = lookup_validate(lk, node, service, hints);
     if (st >= 0)
@@ -260,40 +403,109 @@ static int lookup_run(struct lookup *lk, const char *node, const char *service,
         st = lookup_idn(lk);
     if (st >= 0)
         st = lookup_node(lk);
-    if (st >= 0)
-        st = lookup_sort(lk);
-    const char *canon = NULL;
-    size_t canon_len = 0;
-    if (st >= 0)
-        st = lookup_canon(lk, &canon, &canon_len);
-    if (st >= 0)
-        st = gx_result_build(lk->addrs.v, lk->addrs.n, lk->tuples, (size_t)lk->ntuples,
-                             lk->flags, canon, canon_len, res);
     return st;
 }
 
-int gx_getaddrinfo(gaix_ctx *ctx, const char *node, const char *service,
-                   const struct addrinfo *hints, struct addrinfo **res)
+void gx_lookup_init(struct gx_lookup *lk, gaix_ctx *ctx, struct gx_engine *engine,
+                    gx_lookup_done_fn *done)
 {
     /* Only what every path reads before writing is set here: the rest is filled by the step
      * that owns it before anything reads it (node_len, literal and localhost by
      * lookup_classify(), which runs whenever there is a node and is read only then; the service
      * and the triples by their steps, read only after those succeeded). This path runs for
      * every numeric lookup, whose budget is 700 instructions. */
-    struct lookup lk;
-    lk.node = NULL;
-    lk.node_idn = NULL;
-    lk.canon_owned = NULL;
-    gx_addrlist_init(&lk.addrs);
-    gx_ctx_refs_init(&lk.refs, ctx);
+    lk->ctx = ctx;
+    lk->node = NULL;
+    lk->node_idn = NULL;
+    lk->canon_owned = NULL;
+    lk->dns_canon = NULL;
+    lk->engine = engine;
+    lk->own_engine = false;
+    lk->dns = NULL;
+    lk->done = done;
+    lk->deadline_us = 0;
+    lk->finished = false;
+    lk->res = NULL;
+    lk->source = GAIX_SOURCE_NONE;
+    lk->used_dns = false;
+    gx_addrlist_init(&lk->addrs);
+    gx_ctx_refs_init(&lk->refs, ctx);
+}
 
-    int st = lookup_run(&lk, node, service, hints, res);
+bool gx_lookup_start(struct gx_lookup *lk, const char *node, const char *service,
+                     const struct addrinfo *hints)
+{
+    int st = lookup_prepare(lk, node, service, hints);
+    if (st == 1)
+        return false; /* DNS in flight */
+    lookup_end(lk, st);
+    return true;
+}
 
-    gx_ctx_refs_release(&lk.refs);
-    gx_addrlist_free(&lk.addrs);
-    if (lk.canon_owned)
-        free(lk.canon_owned);
-    if (lk.node_idn)
-        free(lk.node_idn);
+void gx_lookup_cancel(struct gx_lookup *lk)
+{
+    if (lk->dns) {
+        gx_dns_lookup_cancel(lk->dns);
+        lk->dns = NULL;
+    }
+}
+
+void gx_lookup_release(struct gx_lookup *lk)
+{
+    gx_lookup_cancel(lk);
+    if (lk->own_engine) {
+        gx_engine_destroy(&lk->private_engine);
+        lk->own_engine = false;
+    }
+    gx_ctx_refs_release(&lk->refs);
+    gx_addrlist_free(&lk->addrs);
+    if (lk->canon_owned)
+        free(lk->canon_owned);
+    if (lk->dns_canon)
+        free(lk->dns_canon);
+    if (lk->node_idn)
+        free(lk->node_idn);
+}
+
+void gx_lookup_detail(const struct gx_lookup *lk, struct gaix_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->status = lk->status < 0 ? gx_status_to_eai(lk->status) : 0;
+    r->ai = lk->res;
+    r->source = lk->status < 0 ? GAIX_SOURCE_NONE : lk->source;
+    r->rcode = -1;
+    r->truncated = lk->addrs.truncated;
+    if (lk->used_dns) {
+        r->rcode = lk->dns_stats.rcode;
+        r->queries = lk->dns_stats.queries;
+        r->ttl_s = lk->dns_stats.ttl_s;
+        memcpy(&r->server, &lk->dns_stats.server, sizeof lk->dns_stats.server);
+    }
+}
+
+int gx_getaddrinfo(gaix_ctx *ctx, const char *node, const char *service,
+                   const struct addrinfo *hints, struct addrinfo **res, struct gaix_result *detail)
+{
+    struct gx_lookup lk;
+    gx_lookup_init(&lk, ctx, NULL, NULL);
+    uint64_t start = detail ? gx_engine_now_us() : 0;
+    if (!gx_lookup_start(&lk, node, service, hints)) {
+        /* DNS: drive the private engine until the lookup ends. */
+        while (!lk.finished) {
+            if (gx_engine_round(&lk.private_engine, -1) < 0 && !lk.finished) {
+                gx_lookup_cancel(&lk);
+                lk.status = GX_E_SYSTEM;
+                lk.finished = true;
+            }
+        }
+    }
+    if (detail) {
+        gx_lookup_detail(&lk, detail);
+        detail->elapsed_us = gx_engine_now_us() - start;
+    }
+    int st = lk.status;
+    if (st >= 0)
+        *res = lk.res;
+    gx_lookup_release(&lk);
     return st < 0 ? gx_status_to_eai(st) : 0;
 }

@@ -1868,6 +1868,10 @@ int main(int argc, char **argv)
         memset(&cfg, 0, sizeof cfg);
         cfg.policy = policy;
         cfg.reload_interval_ms = GAIX_RELOAD_NEVER;
+        /* The libc is told "hosts: files" (nsswitch.conf): gaix without DNS is the same
+         * question. */
+        static const char *const no_dns[] = {NULL};
+        cfg.nameservers = no_dns;
         run.ctx = gaix_ctx_new(&cfg);
         if (policy == GAIX_POLICY_RFC6724) {
             cfg.policy = GAIX_POLICY_GLIBC;

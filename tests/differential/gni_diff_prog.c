@@ -1667,6 +1667,10 @@ int main(int argc, char **argv)
     struct gaix_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.reload_interval_ms = GAIX_RELOAD_NEVER;
+    /* The libc is told "hosts: files" (nsswitch.conf): gaix without DNS is the same
+     * question. */
+    static const char *const no_dns[] = {NULL};
+    cfg.nameservers = no_dns;
     run.ctx = gaix_ctx_new(&cfg);
     if (!run.ctx) {
         fprintf(stderr, "gni_diff_prog: gaix_ctx_new: %s\n", strerror(errno));

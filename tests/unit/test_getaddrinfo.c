@@ -60,6 +60,9 @@ static gaix_ctx *make_ctx(void)
     write_file("services", services_text);
     write_file("gai.conf", "");
     struct gaix_config cfg = {0};
+    static const char *const no_dns[] = {NULL}; /* no packet leaves this test */
+    cfg.nameservers = no_dns;
+    cfg.resolv_conf_path = "";
     cfg.hosts_path = path_of("hosts");
     cfg.services_path = path_of("services");
     cfg.gai_conf_path = path_of("gai.conf");
@@ -562,6 +565,9 @@ TEST(reload_with_inotify_interval)
         abort();
     write_file("hosts", "198.51.100.1 watched\n");
     struct gaix_config cfg = {0};
+    static const char *const no_dns[] = {NULL}; /* no packet leaves this test */
+    cfg.nameservers = no_dns;
+    cfg.resolv_conf_path = "";
     cfg.hosts_path = path_of("hosts");
     cfg.services_path = "";
     cfg.gai_conf_path = "";

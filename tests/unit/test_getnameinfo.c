@@ -45,6 +45,9 @@ static gaix_ctx *make_ctx(const char *hosts)
                            "http 80/tcp www\n"
                            "alt-http 80/tcp\n");
     struct gaix_config cfg = {0};
+    static const char *const no_dns[] = {NULL}; /* no packet leaves this test */
+    cfg.nameservers = no_dns;
+    cfg.resolv_conf_path = "";
     cfg.hosts_path = path_of("hosts");
     cfg.services_path = path_of("services");
     cfg.gai_conf_path = "";

@@ -149,6 +149,14 @@ static void lookup_check(struct tally *t, const struct query *q)
             tally_error(t, "%s: *res changed on error %s", q->node, gaix_eai_name(rc));
         if (rc == q->rc)
             return;
+        /* The default context asks DNS for a name its files do not know; in the test's network
+         * namespace no server is reachable, which is EAI_AGAIN (as glibc says then). */
+        if (!t->ctx && rc == EAI_AGAIN &&
+            (q->rc == EAI_NONAME || (q->kind != FILELESS && t->allow_empty))) {
+            if (q->rc != EAI_NONAME)
+                t->empty++;
+            return;
+        }
         if (rc == EAI_NONAME && q->kind != FILELESS && t->allow_empty) {
             t->empty++; /* the file between an in-place truncate and its write */
             return;
@@ -351,12 +359,14 @@ TEST(k02_alternating_default_interval)
     ctx_run(GAIX_RELOAD_DEFAULT, 2, "K02 rename() and in place, default interval");
 }
 
-/* A private mount namespace whose /etc is the test's directory, for the default context. */
+/* A private mount namespace whose /etc is the test's directory, for the default context, in a
+ * network namespace of its own: the default context reads /etc/resolv.conf and asks DNS for
+ * names its files do not know, and no such packet may leave (it finds no interface up). */
 static bool private_etc(void)
 {
     if (geteuid() != 0)
         return false;
-    if (unshare(CLONE_NEWNS) != 0)
+    if (unshare(CLONE_NEWNS | CLONE_NEWNET) != 0)
         return false;
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
         return false;

@@ -7,6 +7,7 @@
  * own when a configuration option was given), format*.c print the answer and exitcode.c reports
  * a failure. It uses the library only through gaix.h.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,39 @@ static int stdout_finish(int status)
     return status;
 }
 
+/* --trace: one line on stderr saying where the answer came from and what it took. */
+static void trace_print(FILE *f, const struct gaix_result *r)
+{
+    static const char *const sources[] = {"none", "numeric", "local", "hosts", "localhost",
+                                          "dns"};
+    unsigned src = (unsigned)r->source < sizeof sources / sizeof sources[0] ? (unsigned)r->source
+                                                                             : 0;
+    fprintf(f, "gaix: trace: source %s, %.3f ms", sources[src], (double)r->elapsed_us / 1000.0);
+    if (r->source == GAIX_SOURCE_DNS || r->queries > 0) {
+        char addr[INET6_ADDRSTRLEN] = "-";
+        unsigned port = 0;
+        if (r->server.ss_family == AF_INET) {
+            const struct sockaddr_in *s = (const struct sockaddr_in *)(const void *)&r->server;
+            inet_ntop(AF_INET, &s->sin_addr, addr, sizeof addr);
+            port = ntohs(s->sin_port);
+        } else if (r->server.ss_family == AF_INET6) {
+            const struct sockaddr_in6 *s = (const struct sockaddr_in6 *)(const void *)&r->server;
+            inet_ntop(AF_INET6, &s->sin6_addr, addr, sizeof addr);
+            port = ntohs(s->sin6_port);
+        }
+        fprintf(f, ", %u quer%s", r->queries, r->queries == 1 ? "y" : "ies");
+        if (r->server.ss_family)
+            fprintf(f, ", server %s port %u", addr, port);
+        if (r->rcode >= 0)
+            fprintf(f, ", rcode %d", r->rcode);
+        if (r->source == GAIX_SOURCE_DNS)
+            fprintf(f, ", ttl %u s", r->ttl_s);
+    }
+    if (r->truncated)
+        fprintf(f, ", addresses beyond the per-family cap dropped");
+    fputc('\n', f);
+}
+
 /* Runs the query. Returns the getaddrinfo() status; *errno_value is errno right after the call,
  * which matters for EAI_SYSTEM; a context that cannot be made is reported as EAI_SYSTEM. */
 static int lookup(const struct cli_options *opts, struct addrinfo **res, int *errno_value)
@@ -49,8 +83,12 @@ static int lookup(const struct cli_options *opts, struct addrinfo **res, int *er
             return EAI_SYSTEM;
         }
         errno = 0;
-        rc = gaix_ctx_getaddrinfo(ctx, opts->query.host, opts->query.service, &hints, res);
+        struct gaix_result detail;
+        rc = gaix_ctx_getaddrinfo_detail(ctx, opts->query.host, opts->query.service, &hints, res,
+                                         &detail);
         *errno_value = errno;
+        if (opts->trace)
+            trace_print(stderr, &detail);
         /* The list outlives the context (gaix.h). */
         gaix_ctx_free(ctx);
     } else {

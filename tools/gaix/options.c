@@ -30,6 +30,12 @@ enum option_id {
     OPT_FORMAT,
     OPT_REVERSE,
     OPT_NI_FLAGS,
+    OPT_RESOLV_CONF,
+    OPT_SERVER,
+    OPT_TIMEOUT,
+    OPT_ATTEMPTS,
+    OPT_TRACE,
+    OPT_NO_DNS,
     OPT_HELP,
     OPT_VERSION,
 };
@@ -55,6 +61,12 @@ static const struct option_spec option_specs[] = {
     {"format", '\0', 1, OPT_FORMAT},
     {"reverse", '\0', 0, OPT_REVERSE},
     {"ni-flags", '\0', 1, OPT_NI_FLAGS},
+    {"resolv-conf", '\0', 1, OPT_RESOLV_CONF},
+    {"server", '\0', 1, OPT_SERVER},
+    {"timeout", '\0', 1, OPT_TIMEOUT},
+    {"attempts", '\0', 1, OPT_ATTEMPTS},
+    {"trace", '\0', 0, OPT_TRACE},
+    {"no-dns", '\0', 0, OPT_NO_DNS},
     {"help", 'h', 0, OPT_HELP},
     {"version", 'V', 0, OPT_VERSION},
 };
@@ -63,6 +75,9 @@ static const struct option_spec option_specs[] = {
 
 /* An option as shown in messages: "--" and the longest name, "--gai-conf" or "--socktype". */
 #define OPTION_SHOWN_SIZE 16
+/* resolv.conf's clamps for --timeout (seconds) and --attempts. */
+#define CLI_TIMEOUT_MAX 30
+#define CLI_ATTEMPTS_MAX 5
 /* The bad item of a --flags list quoted in a message; a longer one is cut, the message still
  * says which list it was in. */
 #define FLAG_ITEM_SHOWN_SIZE 64
@@ -211,6 +226,58 @@ static int option_apply(const struct option_spec *spec, const char *shown, const
                  bad, shown);
         return -1;
     }
+    case OPT_RESOLV_CONF:
+        opts->config.resolv_conf_path = value;
+        opts->use_context = 1;
+        return 0;
+    case OPT_SERVER:
+        if (opts->nservers == CLI_SERVERS_MAX) {
+            snprintf(err, CLI_ERROR_SIZE, "at most %d %s options", CLI_SERVERS_MAX, shown);
+            return -1;
+        }
+        opts->servers[opts->nservers++] = value;
+        opts->servers[opts->nservers] = NULL;
+        opts->config.nameservers = opts->servers;
+        opts->use_context = 1;
+        return 0;
+    case OPT_TIMEOUT:
+    case OPT_ATTEMPTS: {
+        unsigned max = spec->id == OPT_TIMEOUT ? CLI_TIMEOUT_MAX : CLI_ATTEMPTS_MAX;
+        unsigned v = 0;
+        const char *p = value;
+        for (; *p >= '0' && *p <= '9' && v <= max; p++)
+            v = v * 10 + (unsigned)(*p - '0');
+        if (*p != '\0' || p == value || v == 0 || v > max) {
+            snprintf(err, CLI_ERROR_SIZE, "invalid value '%s' for %s (1 to %u)", value, shown, max);
+            return -1;
+        }
+        if (spec->id == OPT_TIMEOUT)
+            opts->timeout_s = v;
+        else
+            opts->attempts = v;
+        int n = 0;
+        opts->options_text[0] = '\0';
+        if (opts->timeout_s)
+            n += snprintf(opts->options_text, sizeof opts->options_text, "timeout:%u ",
+                          opts->timeout_s);
+        if (opts->attempts)
+            snprintf(opts->options_text + n, sizeof opts->options_text - (size_t)n,
+                     "attempts:%u", opts->attempts);
+        opts->config.options = opts->options_text;
+        opts->use_context = 1;
+        return 0;
+    }
+    case OPT_TRACE:
+        opts->trace = 1;
+        opts->use_context = 1;
+        return 0;
+    case OPT_NO_DNS:
+        /* An empty nameserver list turns DNS off (gaix.h). */
+        opts->nservers = 0;
+        opts->servers[0] = NULL;
+        opts->config.nameservers = opts->servers;
+        opts->use_context = 1;
+        return 0;
     case OPT_HELP:
         opts->action = CLI_ACTION_HELP;
         return 0;
@@ -388,7 +455,8 @@ int cli_options_check_files(const struct cli_options *opts, char err[CLI_ERROR_S
 {
     if (file_check("--hosts", opts->config.hosts_path, err) != 0 ||
         file_check("--services", opts->config.services_path, err) != 0 ||
-        file_check("--gai-conf", opts->config.gai_conf_path, err) != 0)
+        file_check("--gai-conf", opts->config.gai_conf_path, err) != 0 ||
+        file_check("--resolv-conf", opts->config.resolv_conf_path, err) != 0)
         return -1;
     return 0;
 }

@@ -24,6 +24,9 @@
 #include "gaix.h"
 #include "query.h"
 
+/* resolv.conf's limit: more --server options than this are a usage error. */
+#define CLI_SERVERS_MAX 3
+
 enum cli_action {
     CLI_ACTION_LOOKUP,  /* ask and print: getaddrinfo(), or getnameinfo() with reverse set */
     CLI_ACTION_HELP,    /* -h, --help */
@@ -40,6 +43,13 @@ struct cli_options {
      * `config` instead of the default context. */
     int use_context;
     struct gaix_config config; /* reload_interval_ms is GAIX_RELOAD_NEVER: one lookup, no reload */
+    /* DNS: --server (up to CLI_SERVERS_MAX, NULL-terminated for config.nameservers), --timeout
+     * and --attempts (written as resolv.conf options into options_text for config.options). */
+    const char *servers[CLI_SERVERS_MAX + 1];
+    int nservers;
+    unsigned timeout_s, attempts; /* 0: not given */
+    char options_text[64];
+    int trace; /* --trace: say where the answer came from, on stderr */
 };
 
 /* Room for any message the parser writes (it truncates an overlong operand, never the point). */

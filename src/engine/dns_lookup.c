@@ -1,0 +1,812 @@
+#include "engine/dns_lookup.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/limits.h"
+#include "core/status.h"
+#include "dns/wire.h"
+#include "engine/random.h"
+#include "lookup/search.h"
+#include "transport/tcp.h"
+#include "transport/udp.h"
+
+/* A and AAAA, or PTR. */
+#define LOOKUP_QUESTIONS 2
+/* Each question in a flight of its own, plus one being replaced (a twin re-sent, a move to TCP)
+ * while the other still waits: four is the most one lookup ever has open. */
+#define LOOKUP_FLIGHTS 4
+/* Addresses collected from one reply before they join the question's list: the cap per family. */
+#define ANSWER_ADDRS_MAX GX_ADDRS_PER_FAMILY_MAX
+/* The twin re-send waits this many round trips of its pair, within these bounds: long enough for
+ * a slow answer to arrive, far shorter than a 5 s timeout. */
+#define TWIN_RTT_FACTOR 4
+#define TWIN_DELAY_MIN_US 20000u
+#define TWIN_DELAY_MAX_US 1000000u
+
+enum q_state { Q_IDLE, Q_QUEUED, Q_WAITING, Q_DONE };
+enum q_result { R_NONE, R_ANSWER, R_NODATA, R_NXDOMAIN, R_SERVFAIL, R_TIMEOUT, R_FAIL };
+
+struct question {
+    uint16_t qtype;
+    uint16_t id;
+    enum q_state state;
+    enum q_result result;
+    unsigned step;      /* position in the (attempt, server) schedule */
+    bool edns;          /* the next query carries EDNS0 */
+    bool edns_dropped;  /* already retried without EDNS0 at this step */
+    bool tcp;           /* the next query goes over TCP (same step) */
+    bool saw_timeout, saw_servfail;
+    bool refused_only;  /* every server so far answered port-unreachable */
+    bool twin_resent;
+    int flight;         /* index into l->f, or -1 */
+    uint64_t keep_deadline_us; /* a re-sent twin keeps its flight's deadline */
+    int rcode;
+    unsigned server_used;
+    uint32_t ttl_s;
+    size_t canon_len;                   /* 0: no name that passes the host-name check */
+    char canon[GX_DNS_NAME_WIRE_MAX];   /* the chain's end, or its last valid name (N06); for
+                                           PTR, the name found */
+    struct gx_addrlist addrs;
+};
+
+struct flight {
+    struct gx_io io;
+    struct gx_dns_lookup *l;
+    bool in_use, is_tcp;
+    unsigned server;
+    uint64_t sent_us;
+    int q[LOOKUP_QUESTIONS];
+    unsigned nq;
+    struct gx_tcp tcp;
+};
+
+struct gx_dns_lookup {
+    struct gx_engine *e;
+    struct gx_resolv_conf *conf;
+    gx_dns_done_fn *done;
+    void *arg;
+    struct gx_deferred flush_work;  /* sends queued questions, after the read loop (P8) */
+    struct gx_deferred finish_work; /* runs the callback */
+    bool finished;
+    struct gx_search search;
+    size_t cand;
+    bool ptr;
+    bool want_a, want_aaaa;
+    unsigned rotation, nsteps;
+    struct question q[LOOKUP_QUESTIONS];
+    unsigned nq;
+    struct flight f[LOOKUP_FLIGHTS];
+    struct gx_io twin_io;     /* deadline only: the twin re-send */
+    struct gx_io deadline_io; /* deadline only: the caller's overall deadline */
+    /* The search's memory (res_search): the first as-is answer, NODATA or SERVFAIL seen. */
+    int as_is_status;
+    bool got_nodata, got_servfail;
+    int status;
+    struct gx_addrlist result;
+    bool has_name;
+    char name_text[GX_DNS_NAME_WIRE_MAX];
+    struct gx_dns_stats stats;
+    uint8_t rbuf[GX_UDP_RECV_MAX];
+};
+
+static void lookup_candidate_start(struct gx_dns_lookup *l);
+static void lookup_candidate_end(struct gx_dns_lookup *l);
+
+/* ---- the schedule ---------------------------------------------------------------------------- */
+
+static unsigned step_server(const struct gx_dns_lookup *l, unsigned step)
+{
+    return (step + l->rotation) % (unsigned)l->conf->nns;
+}
+
+/* glibc's send_dg(): (retrans << ns) seconds, divided by the number of servers for ns > 0. */
+static uint64_t step_timeout_us(const struct gx_dns_lookup *l, unsigned server)
+{
+    uint64_t s = (uint64_t)l->conf->timeout_s << server;
+    if (server > 0)
+        s /= l->conf->nns;
+    if (s == 0)
+        s = 1;
+    return s * 1000000u;
+}
+
+static const struct sockaddr *server_addr(const struct gx_dns_lookup *l, unsigned server,
+                                          socklen_t *len)
+{
+    const struct gx_nameserver *ns = &l->conf->ns[server];
+    *len = ns->family == AF_INET ? (socklen_t)sizeof(struct sockaddr_in)
+                                 : (socklen_t)sizeof(struct sockaddr_in6);
+    return (const struct sockaddr *)(const void *)&ns->addr;
+}
+
+/* ---- flights --------------------------------------------------------------------------------- */
+
+static void flight_close(struct gx_dns_lookup *l, struct flight *f)
+{
+    if (!f->in_use)
+        return;
+    gx_engine_unwatch(l->e, &f->io);
+    if (f->is_tcp)
+        gx_tcp_close(&f->tcp);
+    else if (f->io.fd >= 0)
+        close(f->io.fd);
+    f->io.fd = -1;
+    f->in_use = false;
+    f->nq = 0;
+}
+
+/* Takes question qi out of its flight; a flight left without questions closes. */
+static void question_leave_flight(struct gx_dns_lookup *l, int qi)
+{
+    struct question *q = &l->q[qi];
+    if (q->flight < 0)
+        return;
+    struct flight *f = &l->f[q->flight];
+    for (unsigned i = 0; i < f->nq; i++) {
+        if (f->q[i] == qi) {
+            f->q[i] = f->q[--f->nq];
+            break;
+        }
+    }
+    q->flight = -1;
+    if (f->nq == 0)
+        flight_close(l, f);
+}
+
+static struct flight *flight_free_slot(struct gx_dns_lookup *l)
+{
+    for (int i = 0; i < LOOKUP_FLIGHTS; i++)
+        if (!l->f[i].in_use)
+            return &l->f[i];
+    return NULL;
+}
+
+/* ---- questions ------------------------------------------------------------------------------ */
+
+static void lookup_schedule_flush(struct gx_dns_lookup *l)
+{
+    gx_engine_defer(l->e, &l->flush_work);
+}
+
+static void question_queue(struct gx_dns_lookup *l, int qi)
+{
+    l->q[qi].state = Q_QUEUED;
+    lookup_schedule_flush(l);
+}
+
+/* The question is over (answered, or its schedule ran out). */
+static void question_done(struct gx_dns_lookup *l, int qi, enum q_result r, uint64_t now);
+
+/* This server failed the question (SERVFAIL, REFUSED, timeout...): on to the next step. */
+static void question_advance(struct gx_dns_lookup *l, int qi, enum q_result why, uint64_t now)
+{
+    struct question *q = &l->q[qi];
+    question_leave_flight(l, qi);
+    if (why == R_TIMEOUT)
+        q->saw_timeout = true;
+    else if (why == R_SERVFAIL)
+        q->saw_servfail = true;
+    if (why != R_NONE)
+        q->refused_only = false;
+    q->step++;
+    q->tcp = false;
+    q->edns = true;
+    q->edns_dropped = false;
+    q->keep_deadline_us = 0;
+    if (q->step >= l->nsteps) {
+        enum q_result r = q->saw_servfail ? R_SERVFAIL : q->saw_timeout ? R_TIMEOUT : R_FAIL;
+        if (q->refused_only)
+            r = R_TIMEOUT; /* nobody listening: a temporary failure, as glibc says */
+        question_done(l, qi, r, now);
+        return;
+    }
+    question_queue(l, qi);
+}
+
+static void lookup_twin_check(struct gx_dns_lookup *l, int done_qi, uint64_t now)
+{
+    for (unsigned i = 0; i < l->nq; i++) {
+        struct question *t = &l->q[i];
+        if ((int)i == done_qi || t->state != Q_WAITING || t->twin_resent || t->flight < 0)
+            continue;
+        struct flight *f = &l->f[t->flight];
+        if (f->is_tcp || f->server != l->q[done_qi].server_used)
+            continue;
+        uint64_t rtt = now > f->sent_us ? now - f->sent_us : 0;
+        uint64_t delay = rtt * TWIN_RTT_FACTOR;
+        if (delay < TWIN_DELAY_MIN_US)
+            delay = TWIN_DELAY_MIN_US;
+        if (delay > TWIN_DELAY_MAX_US)
+            delay = TWIN_DELAY_MAX_US;
+        if (f->io.timer.deadline_us > now + delay)
+            (void)gx_engine_deadline(l->e, &l->twin_io, now + delay);
+    }
+}
+
+/* The twin re-send: the question still waiting goes out again, to the same server at the same
+ * step, from a fresh socket, keeping its flight's deadline. */
+static void lookup_twin_fire(struct gx_io *io, uint64_t now)
+{
+    struct gx_dns_lookup *l = (struct gx_dns_lookup *)(void *)((char *)io -
+                                                               offsetof(struct gx_dns_lookup,
+                                                                        twin_io));
+    for (unsigned i = 0; i < l->nq; i++) {
+        struct question *q = &l->q[i];
+        if (q->state != Q_WAITING || q->twin_resent || q->flight < 0 || l->f[q->flight].is_tcp)
+            continue;
+        q->twin_resent = true;
+        q->keep_deadline_us = l->f[q->flight].io.timer.deadline_us;
+        question_leave_flight(l, (int)i);
+        question_queue(l, (int)i);
+    }
+    (void)now;
+}
+
+static void question_done(struct gx_dns_lookup *l, int qi, enum q_result r, uint64_t now)
+{
+    struct question *q = &l->q[qi];
+    question_leave_flight(l, qi);
+    q->state = Q_DONE;
+    q->result = r;
+    if (r == R_ANSWER || r == R_NODATA || r == R_NXDOMAIN)
+        lookup_twin_check(l, qi, now);
+    /* single-request: the second question leaves when the first is done. */
+    for (unsigned i = 0; i < l->nq; i++)
+        if (l->q[i].state == Q_IDLE)
+            question_queue(l, (int)i);
+    for (unsigned i = 0; i < l->nq; i++)
+        if (l->q[i].state != Q_DONE)
+            return;
+    lookup_candidate_end(l);
+}
+
+/* ---- replies --------------------------------------------------------------------------------- */
+
+static bool rcode_is_edns_trouble(unsigned rcode)
+{
+    /* FORMERR or NOTIMP from a server that may not know EDNS0, BADVERS (16) from one that knows a
+     * different version (T20, W28): one retry without EDNS0. */
+    return rcode == GX_DNS_RCODE_FORMERR || rcode == GX_DNS_RCODE_NOTIMP || rcode == 16;
+}
+
+static void question_reply(struct gx_dns_lookup *l, int qi, struct flight *f, const uint8_t *msg,
+                           size_t len, const struct gx_dns_reply *r, uint64_t now)
+{
+    struct question *q = &l->q[qi];
+    q->rcode = (int)r->rcode;
+    l->stats.rcode = (int)r->rcode;
+    if (r->tc && !f->is_tcp) {
+        /* T19: a truncated UDP answer is worth nothing; the same server over TCP. A TC bit over
+         * TCP is ignored: what came is all there is. */
+        question_leave_flight(l, qi);
+        q->tcp = true;
+        question_queue(l, qi);
+        return;
+    }
+    if (rcode_is_edns_trouble(r->rcode) && q->edns && !q->edns_dropped && !r->has_opt) {
+        question_leave_flight(l, qi);
+        q->edns = false;
+        q->edns_dropped = true;
+        question_queue(l, qi);
+        return;
+    }
+    switch (r->rcode) {
+    case GX_DNS_RCODE_NOERROR:
+        break;
+    case GX_DNS_RCODE_NXDOMAIN:
+        /* S02: whatever records the reply carries, the name does not exist. */
+        q->server_used = f->server;
+        question_done(l, qi, R_NXDOMAIN, now);
+        return;
+    case GX_DNS_RCODE_SERVFAIL:
+        question_advance(l, qi, R_SERVFAIL, now);
+        return;
+    default:
+        /* REFUSED, NOTIMP, FORMERR after the EDNS retry, YXDOMAIN and every other code (S09):
+         * this server cannot help; the next one may. */
+        question_advance(l, qi, R_FAIL, now);
+        return;
+    }
+
+    struct gx_addr stack_addrs[GX_ADDRLIST_INLINE];
+    struct gx_addr *addrs = stack_addrs;
+    size_t max = GX_ADDRLIST_INLINE;
+    if (r->ancount > GX_ADDRLIST_INLINE && q->qtype != GX_DNS_TYPE_PTR) {
+        max = r->ancount < ANSWER_ADDRS_MAX ? r->ancount : ANSWER_ADDRS_MAX;
+        addrs = malloc(max * sizeof *addrs);
+        if (!addrs) {
+            question_advance(l, qi, R_FAIL, now);
+            return;
+        }
+    }
+    struct gx_dns_answer ans;
+    const uint8_t *qname = l->search.names[l->cand];
+    int n = gx_dns_answer_collect(msg, len, qname, q->qtype, addrs, max, &ans);
+    for (int i = 0; q->qtype != GX_DNS_TYPE_PTR && i < n; i++)
+        if (gx_addrlist_add(&q->addrs, &addrs[i]) < 0)
+            break;
+    if (addrs != stack_addrs)
+        free(addrs);
+    if (n < 0) {
+        question_advance(l, qi, R_FAIL, now); /* malformed beyond the first check */
+        return;
+    }
+    bool found = q->qtype == GX_DNS_TYPE_PTR ? n == 1 : q->addrs.n > 0;
+    if (!found && r->ancount == 0 && !r->aa && !r->ra && r->nscount == 0) {
+        /* T23: a lame referral (no answer, not authoritative, no recursion): next server. */
+        question_advance(l, qi, R_FAIL, now);
+        return;
+    }
+    q->server_used = f->server;
+    q->ttl_s = ans.ttl_s;
+    q->canon_len = ans.canon_text_len;
+    memcpy(q->canon, ans.canon_text, ans.canon_text_len + 1);
+    question_done(l, qi, found ? R_ANSWER : R_NODATA, now);
+}
+
+/* A message arrived on f: give it to the question it answers, or drop it (P5). */
+static void flight_message(struct gx_dns_lookup *l, struct flight *f, const uint8_t *msg,
+                           size_t len, uint64_t now)
+{
+    for (unsigned i = 0; i < f->nq; i++) {
+        int qi = f->q[i];
+        struct question *q = &l->q[qi];
+        struct gx_dns_reply r;
+        if (gx_dns_reply_check(msg, len, q->id, l->search.names[l->cand], q->qtype, &r) != GX_OK)
+            continue;
+        question_reply(l, qi, f, msg, len, &r, now);
+        return;
+    }
+}
+
+/* Every question of the flight moves to its next step (timeout, refused, socket error). */
+static void flight_fail(struct gx_dns_lookup *l, struct flight *f, enum q_result why,
+                        uint64_t now)
+{
+    int qs[LOOKUP_QUESTIONS];
+    unsigned n = f->nq;
+    memcpy(qs, f->q, n * sizeof qs[0]);
+    for (unsigned i = 0; i < n; i++)
+        question_advance(l, qs[i], why, now);
+}
+
+static void flight_ready(struct gx_io *io, uint64_t now)
+{
+    struct flight *f = (struct flight *)(void *)((char *)io - offsetof(struct flight, io));
+    struct gx_dns_lookup *l = f->l;
+    if (f->is_tcp) {
+        for (;;) {
+            enum gx_tcp_result r = gx_tcp_step(&f->tcp);
+            if (r == GX_TCP_FAILED) {
+                flight_fail(l, f, R_FAIL, now); /* T14, T17: the next server */
+                return;
+            }
+            if (r == GX_TCP_PROGRESS) {
+                f->io.events = gx_tcp_events(&f->tcp);
+                (void)gx_engine_watch(l->e, &f->io);
+                return;
+            }
+            unsigned before = f->nq;
+            flight_message(l, f, f->tcp.msg, f->tcp.msg_len, now);
+            if (!f->in_use || f->nq < before)
+                return; /* answered (T15, T16: what follows stays unread) */
+            gx_tcp_next(&f->tcp); /* not ours (T18): read the next message */
+        }
+    }
+    for (;;) {
+        int n = gx_udp_recv(f->io.fd, l->rbuf, sizeof l->rbuf);
+        if (n == GX_UDP_NONE)
+            return;
+        if (n == GX_UDP_REFUSED || n == GX_UDP_ERROR) {
+            /* ICMP port unreachable: nobody listens there; skip the server at once. */
+            flight_fail(l, f, n == GX_UDP_REFUSED ? R_NONE : R_FAIL, now);
+            return;
+        }
+        if (n == GX_UDP_TOO_LONG) {
+            /* W29: longer than any answer we asked for; never parsed cut. Its question cannot
+             * be told from the bytes we did not read: the flight's questions retry over TCP. */
+            int qs[LOOKUP_QUESTIONS];
+            unsigned cnt = f->nq;
+            memcpy(qs, f->q, cnt * sizeof qs[0]);
+            for (unsigned i = 0; i < cnt; i++) {
+                question_leave_flight(l, qs[i]);
+                l->q[qs[i]].tcp = true;
+                question_queue(l, qs[i]);
+            }
+            return;
+        }
+        flight_message(l, f, l->rbuf, (size_t)n, now);
+        if (!f->in_use)
+            return;
+    }
+}
+
+static void flight_timeout(struct gx_io *io, uint64_t now)
+{
+    struct flight *f = (struct flight *)(void *)((char *)io - offsetof(struct flight, io));
+    flight_fail(f->l, f, R_TIMEOUT, now);
+}
+
+/* ---- sending --------------------------------------------------------------------------------- */
+
+static int question_build(struct gx_dns_lookup *l, struct question *q, uint8_t *buf)
+{
+    if (gx_random_u16(&q->id) < 0)
+        return GX_E_SYSTEM; /* fail closed: no predictable IDs (P10) */
+    return gx_dns_query_build(buf, GX_DNS_QUERY_MAX, q->id, l->search.names[l->cand], q->qtype,
+                              q->edns);
+}
+
+/* Opens a flight for the questions qis (same step and transport) and sends them. */
+static void flight_launch(struct gx_dns_lookup *l, const int *qis, unsigned n, uint64_t now)
+{
+    struct question *q0 = &l->q[qis[0]];
+    unsigned server = step_server(l, q0->step);
+    struct flight *f = flight_free_slot(l);
+    socklen_t alen;
+    const struct sockaddr *addr = server_addr(l, server, &alen);
+    uint8_t query[LOOKUP_QUESTIONS][GX_DNS_QUERY_MAX];
+    int qlen[LOOKUP_QUESTIONS];
+    int st = f ? GX_OK : GX_E_LIMIT;
+    for (unsigned i = 0; st >= 0 && i < n; i++) {
+        qlen[i] = question_build(l, &l->q[qis[i]], query[i]);
+        st = qlen[i];
+    }
+    if (st >= 0) {
+        gx_io_init(&f->io);
+        f->l = l;
+        f->is_tcp = q0->tcp;
+        f->server = server;
+        f->nq = 0;
+        f->sent_us = now;
+        if (f->is_tcp) {
+            st = gx_tcp_open(&f->tcp, addr, alen, query[0], (size_t)qlen[0]);
+            f->io.fd = f->tcp.fd;
+            f->io.events = gx_tcp_events(&f->tcp);
+        } else {
+            st = gx_udp_open(addr, alen, &f->io.fd);
+            if (st >= 0)
+                st = gx_udp_send2(f->io.fd, query[0], (size_t)qlen[0], n > 1 ? query[1] : NULL,
+                                  n > 1 ? (size_t)qlen[1] : 0);
+            f->io.events = POLLIN;
+        }
+        if (st >= 0) {
+            f->in_use = true;
+            f->io.on_ready = flight_ready;
+            f->io.on_timeout = flight_timeout;
+            uint64_t deadline = now + step_timeout_us(l, server);
+            if (q0->keep_deadline_us && q0->keep_deadline_us < deadline)
+                deadline = q0->keep_deadline_us;
+            st = gx_engine_watch(l->e, &f->io);
+            if (st >= 0)
+                st = gx_engine_deadline(l->e, &f->io, deadline);
+        } else if (f->io.fd >= 0 && !f->is_tcp) {
+            close(f->io.fd);
+            f->io.fd = -1;
+        }
+    }
+    if (st < 0) {
+        if (f && f->in_use)
+            flight_close(l, f);
+        if (st == GX_E_MEMORY || st == GX_E_LIMIT ||
+            (st == GX_E_SYSTEM && (errno == EMFILE || errno == ENFILE || errno == ENOMEM))) {
+            /* Out of resources here, not a fault of the server: stop (R01). */
+            for (unsigned i = 0; i < n; i++)
+                question_done(l, qis[i], R_TIMEOUT, now);
+            return;
+        }
+        /* The server cannot be reached from here (ENETUNREACH, EAFNOSUPPORT): next step. Like
+         * a port-unreachable server it counts as absent, not as failing: if no server can be
+         * reached at all the lookup is a temporary failure (EAI_AGAIN), as with glibc. */
+        for (unsigned i = 0; i < n; i++)
+            question_advance(l, qis[i], R_NONE, now);
+        return;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        struct question *q = &l->q[qis[i]];
+        q->state = Q_WAITING;
+        q->flight = (int)(f - l->f);
+        f->q[f->nq++] = qis[i];
+        l->stats.queries++;
+    }
+}
+
+/* Deferred: sends every queued question, pairs that share a step and a transport together. */
+static void lookup_flush(struct gx_deferred *d)
+{
+    struct gx_dns_lookup *l = (struct gx_dns_lookup *)(void *)((char *)d -
+                                                               offsetof(struct gx_dns_lookup,
+                                                                        flush_work));
+    uint64_t now = gx_engine_now_us();
+    bool reopen = (l->conf->options & GX_RES_SINGLE_REQUEST_REOPEN) != 0;
+    for (unsigned i = 0; i < l->nq && !l->finished; i++) {
+        if (l->q[i].state != Q_QUEUED)
+            continue;
+        int group[LOOKUP_QUESTIONS] = {(int)i};
+        unsigned n = 1;
+        for (unsigned j = i + 1; j < l->nq && !reopen && !l->q[i].tcp; j++) {
+            struct question *a = &l->q[i], *b = &l->q[j];
+            if (b->state == Q_QUEUED && !b->tcp && b->step == a->step)
+                group[n++] = (int)j;
+        }
+        flight_launch(l, group, n, now);
+    }
+}
+
+/* ---- candidates and the end ----------------------------------------------------------------- */
+
+static void lookup_candidate_start(struct gx_dns_lookup *l)
+{
+    bool single = (l->conf->options &
+                   (GX_RES_SINGLE_REQUEST | GX_RES_SINGLE_REQUEST_REOPEN)) != 0;
+    uint16_t types[LOOKUP_QUESTIONS];
+    unsigned n = 0;
+    if (l->ptr) {
+        types[n++] = GX_DNS_TYPE_PTR;
+    } else {
+        if (l->want_a)
+            types[n++] = GX_DNS_TYPE_A;
+        if (l->want_aaaa)
+            types[n++] = GX_DNS_TYPE_AAAA;
+    }
+    l->nq = n;
+    for (unsigned i = 0; i < n; i++) {
+        struct question *q = &l->q[i];
+        gx_addrlist_free(&q->addrs);
+        memset(q, 0, offsetof(struct question, addrs));
+        gx_addrlist_init(&q->addrs);
+        q->qtype = types[i];
+        q->flight = -1;
+        q->edns = true;
+        q->refused_only = true;
+        q->state = (single && i > 0) ? Q_IDLE : Q_QUEUED;
+    }
+    lookup_schedule_flush(l);
+}
+
+static void lookup_finish(struct gx_dns_lookup *l, int status)
+{
+    if (l->finished)
+        return;
+    l->finished = true;
+    l->status = status;
+    for (int i = 0; i < LOOKUP_FLIGHTS; i++)
+        flight_close(l, &l->f[i]);
+    gx_engine_unwatch(l->e, &l->twin_io);
+    gx_engine_unwatch(l->e, &l->deadline_io);
+    gx_engine_defer(l->e, &l->finish_work);
+}
+
+/* What a candidate's questions add up to, as res_query would report it. */
+static enum q_result candidate_outcome(const struct gx_dns_lookup *l, bool *stop_all)
+{
+    bool answer = false, nodata = false, all_nx = true, servfail = false, timeout = false;
+    bool refused_only = true;
+    for (unsigned i = 0; i < l->nq; i++) {
+        const struct question *q = &l->q[i];
+        answer |= q->result == R_ANSWER;
+        nodata |= q->result == R_NODATA;
+        all_nx &= q->result == R_NXDOMAIN;
+        servfail |= q->result == R_SERVFAIL;
+        timeout |= q->result == R_TIMEOUT;
+        refused_only &= q->refused_only && q->result == R_TIMEOUT;
+    }
+    *stop_all = refused_only;
+    bool failed = servfail || timeout;
+    if (answer && !(failed && (l->conf->options & GX_RES_STRICT_ERROR)))
+        return R_ANSWER;
+    if (servfail)
+        return R_SERVFAIL;
+    if (timeout)
+        return R_TIMEOUT;
+    if (all_nx)
+        return R_NXDOMAIN;
+    if (nodata)
+        return R_NODATA;
+    return R_FAIL;
+}
+
+static int outcome_status(enum q_result r)
+{
+    switch (r) {
+    case R_NXDOMAIN:
+        return GX_E_NONAME;
+    case R_NODATA:
+        return GX_E_NODATA;
+    case R_SERVFAIL:
+    case R_TIMEOUT:
+        return GX_E_AGAIN;
+    default:
+        return GX_E_FAIL;
+    }
+}
+
+static void lookup_take_answer(struct gx_dns_lookup *l)
+{
+    /* A before AAAA, as glibc's gethostbyname4 lists them; the canonical name from the first
+     * question that has addresses. */
+    const struct question *named = NULL;
+    for (unsigned i = 0; i < l->nq; i++) {
+        const struct question *q = &l->q[i];
+        if (q->result != R_ANSWER)
+            continue;
+        for (size_t k = 0; k < q->addrs.n; k++)
+            (void)gx_addrlist_add(&l->result, &q->addrs.v[k]);
+        if (!named)
+            named = q;
+        if (l->stats.ttl_s == 0 || q->ttl_s < l->stats.ttl_s)
+            l->stats.ttl_s = q->ttl_s;
+    }
+    if (!named)
+        return;
+    l->stats.server = l->conf->ns[named->server_used].addr;
+    /* The end of the chain, or the last name of it that passes the host-name check (N06). */
+    l->has_name = named->canon_len > 0;
+    if (l->has_name)
+        memcpy(l->name_text, named->canon, named->canon_len + 1);
+}
+
+static void lookup_candidate_end(struct gx_dns_lookup *l)
+{
+    bool stop_all;
+    enum q_result r = candidate_outcome(l, &stop_all);
+    if (r == R_ANSWER) {
+        lookup_take_answer(l);
+        lookup_finish(l, GX_OK);
+        return;
+    }
+    if (l->cand == l->search.as_is && l->search.as_is_first)
+        l->as_is_status = outcome_status(r);
+    l->got_nodata |= r == R_NODATA;
+    l->got_servfail |= r == R_SERVFAIL;
+
+    size_t next = l->cand + 1;
+    if (stop_all) {
+        next = l->search.n; /* no server listening: give up (glibc: ECONNREFUSED) */
+    } else if (r != R_NXDOMAIN && r != R_NODATA && r != R_SERVFAIL) {
+        /* Other failures end the search, but the name itself is still asked if it was not. */
+        next = (l->search.as_is != SIZE_MAX && l->search.as_is > l->cand) ? l->search.as_is
+                                                                          : l->search.n;
+    }
+    if (next < l->search.n) {
+        l->cand = next;
+        lookup_candidate_start(l);
+        return;
+    }
+    int status = outcome_status(r);
+    if (l->as_is_status != 0)
+        status = l->as_is_status;
+    else if (l->got_nodata)
+        status = GX_E_NODATA;
+    else if (l->got_servfail)
+        status = GX_E_AGAIN;
+    lookup_finish(l, status);
+}
+
+static void lookup_finish_run(struct gx_deferred *d)
+{
+    struct gx_dns_lookup *l = (struct gx_dns_lookup *)(void *)((char *)d -
+                                                               offsetof(struct gx_dns_lookup,
+                                                                        finish_work));
+    l->done(l, l->arg);
+    for (unsigned i = 0; i < LOOKUP_QUESTIONS; i++)
+        gx_addrlist_free(&l->q[i].addrs);
+    gx_addrlist_free(&l->result);
+    gx_resolvconf_unref(l->conf);
+    free(l);
+}
+
+static void lookup_deadline(struct gx_io *io, uint64_t now)
+{
+    struct gx_dns_lookup *l = (struct gx_dns_lookup *)(void *)((char *)io -
+                                                               offsetof(struct gx_dns_lookup,
+                                                                        deadline_io));
+    (void)now;
+    lookup_finish(l, GX_E_AGAIN);
+}
+
+/* ---- public ---------------------------------------------------------------------------------- */
+
+int gx_dns_lookup_start(struct gx_engine *e, const struct gx_dns_params *p, gx_dns_done_fn *done,
+                        void *arg, struct gx_dns_lookup **out)
+{
+    if (p->conf->nns == 0)
+        return GX_E_AGAIN;
+    struct gx_dns_lookup *l = calloc(1, sizeof *l);
+    if (!l)
+        return GX_E_MEMORY;
+    l->e = e;
+    l->done = done;
+    l->arg = arg;
+    l->ptr = p->ptr_name != NULL;
+    l->want_a = p->want_a;
+    l->want_aaaa = p->want_aaaa;
+    l->rotation = p->rotation % (unsigned)p->conf->nns;
+    l->nsteps = p->conf->attempts * (unsigned)p->conf->nns;
+    l->flush_work.run = lookup_flush;
+    l->finish_work.run = lookup_finish_run;
+    l->stats.rcode = -1;
+    gx_addrlist_init(&l->result);
+    for (int i = 0; i < LOOKUP_QUESTIONS; i++)
+        gx_addrlist_init(&l->q[i].addrs);
+    for (int i = 0; i < LOOKUP_FLIGHTS; i++)
+        gx_io_init(&l->f[i].io);
+    gx_io_init(&l->twin_io);
+    l->twin_io.on_timeout = lookup_twin_fire;
+    gx_io_init(&l->deadline_io);
+    l->deadline_io.on_timeout = lookup_deadline;
+
+    int st = GX_OK;
+    if (l->ptr) {
+        int n = gx_dns_name_length(p->ptr_name);
+        if (n < 0) {
+            free(l);
+            return GX_E_NONAME;
+        }
+        memcpy(l->search.names[0], p->ptr_name, (size_t)n);
+        l->search.n = 1;
+        l->search.as_is = 0;
+        l->search.as_is_first = true;
+    } else if (!l->want_a && !l->want_aaaa) {
+        st = GX_E_NODATA;
+    } else {
+        st = gx_search_build(p->name, p->name_len, p->conf, &l->search);
+    }
+    if (st >= 0 && p->deadline_us)
+        st = gx_engine_deadline(e, &l->deadline_io, p->deadline_us);
+    if (st < 0) {
+        free(l);
+        return st;
+    }
+    gx_resolvconf_ref((struct gx_resolv_conf *)(uintptr_t)p->conf);
+    l->conf = (struct gx_resolv_conf *)(uintptr_t)p->conf;
+    lookup_candidate_start(l);
+    *out = l;
+    return GX_OK;
+}
+
+void gx_dns_lookup_cancel(struct gx_dns_lookup *l)
+{
+    for (int i = 0; i < LOOKUP_FLIGHTS; i++)
+        flight_close(l, &l->f[i]);
+    gx_engine_unwatch(l->e, &l->twin_io);
+    gx_engine_unwatch(l->e, &l->deadline_io);
+    gx_engine_undefer(l->e, &l->flush_work);
+    gx_engine_undefer(l->e, &l->finish_work);
+    for (unsigned i = 0; i < LOOKUP_QUESTIONS; i++)
+        gx_addrlist_free(&l->q[i].addrs);
+    gx_addrlist_free(&l->result);
+    gx_resolvconf_unref(l->conf);
+    free(l);
+}
+
+int gx_dns_lookup_status(const struct gx_dns_lookup *l)
+{
+    return l->status;
+}
+
+int gx_dns_lookup_take(struct gx_dns_lookup *l, struct gx_addrlist *out)
+{
+    for (size_t i = 0; i < l->result.n; i++) {
+        int st = gx_addrlist_add(out, &l->result.v[i]);
+        if (st < 0)
+            return st;
+    }
+    if (l->result.truncated)
+        out->truncated = true;
+    return GX_OK;
+}
+
+const char *gx_dns_lookup_name(const struct gx_dns_lookup *l)
+{
+    return l->has_name ? l->name_text : NULL;
+}
+
+const struct gx_dns_stats *gx_dns_lookup_stats(const struct gx_dns_lookup *l)
+{
+    return &l->stats;
+}

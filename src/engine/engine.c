@@ -1,0 +1,264 @@
+#include "engine/engine.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/status.h"
+
+/* Descriptors one poll() round watches on the stack; a blocking lookup uses at most four (two
+ * UDP flights and their TCP fallbacks), so this bound only matters for huge private engines,
+ * which then take one allocation per round. */
+#define ENGINE_POLL_STACK 16
+/* Events taken from epoll per round: enough to keep a thousand lookups moving without starving
+ * the timers; the rest wait for the next round. */
+#define ENGINE_EPOLL_BATCH 256
+
+uint64_t gx_engine_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+int gx_engine_init(struct gx_engine *e, bool use_epoll)
+{
+    memset(e, 0, sizeof *e);
+    gx_timer_heap_init(&e->timers);
+    e->epfd = e->wakefd = -1;
+    if (!use_epoll)
+        return GX_OK;
+    e->epfd = epoll_create1(EPOLL_CLOEXEC);
+    e->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+    if (e->epfd < 0 || e->wakefd < 0 || epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->wakefd, &ev) != 0) {
+        int err = errno;
+        gx_engine_destroy(e);
+        errno = err;
+        return GX_E_SYSTEM;
+    }
+    return GX_OK;
+}
+
+void gx_engine_destroy(struct gx_engine *e)
+{
+    if (e->epfd >= 0)
+        close(e->epfd);
+    if (e->wakefd >= 0)
+        close(e->wakefd);
+    gx_timer_heap_free(&e->timers);
+    e->epfd = e->wakefd = -1;
+}
+
+void gx_io_init(struct gx_io *io)
+{
+    memset(io, 0, sizeof *io);
+    io->fd = -1;
+    gx_timer_init(&io->timer);
+}
+
+int gx_engine_watch(struct gx_engine *e, struct gx_io *io)
+{
+    if (e->epfd >= 0 && io->fd >= 0) {
+        struct epoll_event ev = {.events = 0, .data.ptr = io};
+        if (io->events & POLLIN)
+            ev.events |= EPOLLIN;
+        if (io->events & POLLOUT)
+            ev.events |= EPOLLOUT;
+        int op = io->registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+        if (epoll_ctl(e->epfd, op, io->fd, &ev) != 0)
+            return GX_E_SYSTEM;
+    }
+    if (!io->registered) {
+        io->prev = NULL;
+        io->next = e->ios;
+        if (e->ios)
+            e->ios->prev = io;
+        e->ios = io;
+        e->nios++;
+        io->registered = true;
+    }
+    return GX_OK;
+}
+
+void gx_engine_unwatch(struct gx_engine *e, struct gx_io *io)
+{
+    gx_timer_cancel(&e->timers, &io->timer);
+    if (!io->registered)
+        return;
+    if (e->epfd >= 0 && io->fd >= 0)
+        (void)epoll_ctl(e->epfd, EPOLL_CTL_DEL, io->fd, NULL);
+    if (io->prev)
+        io->prev->next = io->next;
+    else
+        e->ios = io->next;
+    if (io->next)
+        io->next->prev = io->prev;
+    e->nios--;
+    io->registered = false;
+    io->prev = io->next = NULL;
+}
+
+int gx_engine_deadline(struct gx_engine *e, struct gx_io *io, uint64_t deadline_us)
+{
+    return gx_timer_set(&e->timers, &io->timer, deadline_us);
+}
+
+void gx_engine_defer(struct gx_engine *e, struct gx_deferred *d)
+{
+    if (d->queued)
+        return;
+    d->queued = true;
+    d->next = NULL;
+    if (e->deferred_tail)
+        e->deferred_tail->next = d;
+    else
+        e->deferred = d;
+    e->deferred_tail = d;
+    gx_engine_wake(e);
+}
+
+void gx_engine_wake(struct gx_engine *e)
+{
+    if (e->wakefd >= 0) {
+        uint64_t one = 1;
+        ssize_t n = write(e->wakefd, &one, sizeof one);
+        (void)n; /* a full counter still wakes the loop */
+    }
+}
+
+void gx_engine_undefer(struct gx_engine *e, struct gx_deferred *d)
+{
+    if (!d->queued)
+        return;
+    struct gx_deferred **pp = &e->deferred, *prev = NULL;
+    while (*pp && *pp != d) {
+        prev = *pp;
+        pp = &(*pp)->next;
+    }
+    if (*pp) {
+        *pp = d->next;
+        if (e->deferred_tail == d)
+            e->deferred_tail = prev;
+    }
+    d->queued = false;
+    d->next = NULL;
+}
+
+int64_t gx_engine_next_us(const struct gx_engine *e, uint64_t now_us)
+{
+    if (e->deferred)
+        return 0;
+    const struct gx_timer *t = gx_timer_first(&e->timers);
+    if (!t)
+        return -1;
+    return t->deadline_us <= now_us ? 0 : (int64_t)(t->deadline_us - now_us);
+}
+
+static int engine_poll(struct gx_engine *e, int timeout_ms, uint64_t *now)
+{
+    struct pollfd stack[ENGINE_POLL_STACK];
+    struct gx_io *stack_io[ENGINE_POLL_STACK];
+    struct pollfd *pfd = stack;
+    struct gx_io **owner = stack_io;
+    size_t n = 0;
+    if (e->nios > ENGINE_POLL_STACK) {
+        pfd = malloc(e->nios * sizeof *pfd);
+        owner = malloc(e->nios * sizeof *owner);
+        if (!pfd || !owner) {
+            free(pfd == stack ? NULL : pfd);
+            free(owner == stack_io ? NULL : owner);
+            return GX_E_MEMORY;
+        }
+    }
+    for (struct gx_io *io = e->ios; io; io = io->next) {
+        if (io->fd < 0)
+            continue;
+        pfd[n].fd = io->fd;
+        pfd[n].events = io->events;
+        pfd[n].revents = 0;
+        owner[n++] = io;
+    }
+    int r = poll(pfd, n, timeout_ms);
+    int st = GX_OK;
+    if (r < 0 && errno != EINTR)
+        st = GX_E_SYSTEM;
+    *now = gx_engine_now_us();
+    for (size_t i = 0; r > 0 && i < n; i++) {
+        /* A handler may unwatch other ios of this round (a lookup closing its twin flight):
+         * those are skipped by checking that the io is still watched with this descriptor. */
+        if (pfd[i].revents && owner[i]->registered && owner[i]->fd == pfd[i].fd)
+            owner[i]->on_ready(owner[i], *now);
+    }
+    if (pfd != stack) {
+        free(pfd);
+        free(owner);
+    }
+    return st;
+}
+
+static int engine_epoll(struct gx_engine *e, int timeout_ms, uint64_t *now)
+{
+    struct epoll_event evs[ENGINE_EPOLL_BATCH];
+    int r = epoll_wait(e->epfd, evs, ENGINE_EPOLL_BATCH, timeout_ms);
+    if (r < 0 && errno != EINTR)
+        return GX_E_SYSTEM;
+    *now = gx_engine_now_us();
+    for (int i = 0; i < r; i++) {
+        struct gx_io *io = evs[i].data.ptr;
+        if (io == NULL) {
+            uint64_t count;
+            ssize_t n = read(e->wakefd, &count, sizeof count);
+            (void)n;
+            continue;
+        }
+        /* As above: a handler earlier in this batch may have unwatched (and freed the owner of)
+         * this io. Owners free themselves only in deferred work, after the batch, so the
+         * pointer is still valid here and its flag tells. */
+        if (io->registered)
+            io->on_ready(io, *now);
+    }
+    return GX_OK;
+}
+
+static void engine_timers(struct gx_engine *e, uint64_t now)
+{
+    struct gx_timer *t;
+    while ((t = gx_timer_first(&e->timers)) != NULL && t->deadline_us <= now) {
+        gx_timer_cancel(&e->timers, t);
+        struct gx_io *io = (struct gx_io *)(void *)((char *)t - offsetof(struct gx_io, timer));
+        io->on_timeout(io, now);
+    }
+}
+
+static void engine_deferred(struct gx_engine *e)
+{
+    /* Work queued while running queued work runs in the same round. */
+    while (e->deferred) {
+        struct gx_deferred *d = e->deferred;
+        e->deferred = d->next;
+        if (!e->deferred)
+            e->deferred_tail = NULL;
+        d->queued = false;
+        d->run(d);
+    }
+}
+
+int gx_engine_round(struct gx_engine *e, int64_t timeout_us)
+{
+    uint64_t now = gx_engine_now_us();
+    int64_t next = gx_engine_next_us(e, now);
+    if (next >= 0 && (timeout_us < 0 || next < timeout_us))
+        timeout_us = next;
+    /* Round up to whole milliseconds: waking early would only spin. */
+    int timeout_ms = timeout_us < 0 ? -1 : (int)((timeout_us + 999) / 1000);
+    int st = e->epfd >= 0 ? engine_epoll(e, timeout_ms, &now) : engine_poll(e, timeout_ms, &now);
+    engine_timers(e, now);
+    engine_deferred(e);
+    return st;
+}

@@ -1,0 +1,96 @@
+#include "transport/udp.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/status.h"
+#include "engine/random.h"
+
+/* Binds to a random port above 1023; after GX_UDP_BIND_TRIES ports in use, to port 0. */
+static int udp_bind_random(int fd, int family)
+{
+    for (int i = 0; i < GX_UDP_BIND_TRIES; i++) {
+        uint16_t r;
+        if (gx_random_u16(&r) < 0)
+            return GX_E_SYSTEM;
+        uint16_t port = (uint16_t)(1024 + r % (65536 - 1024));
+        struct sockaddr_in6 a6;
+        memset(&a6, 0, sizeof a6);
+        socklen_t len;
+        if (family == AF_INET) {
+            struct sockaddr_in *a4 = (struct sockaddr_in *)(void *)&a6;
+            a4->sin_family = AF_INET;
+            a4->sin_port = htons(port);
+            len = sizeof *a4;
+        } else {
+            a6.sin6_family = AF_INET6;
+            a6.sin6_port = htons(port);
+            len = sizeof a6;
+        }
+        if (bind(fd, (struct sockaddr *)(void *)&a6, len) == 0)
+            return GX_OK;
+        if (errno != EADDRINUSE && errno != EACCES)
+            return GX_E_SYSTEM;
+    }
+    return GX_OK; /* connect() will pick a port */
+}
+
+int gx_udp_open(const struct sockaddr *server, socklen_t len, int *fd_out)
+{
+    int fd = socket(server->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return GX_E_SYSTEM;
+    int st = udp_bind_random(fd, server->sa_family);
+    if (st >= 0 && connect(fd, server, len) != 0)
+        st = GX_E_SYSTEM;
+    if (st < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return st;
+    }
+    *fd_out = fd;
+    return GX_OK;
+}
+
+int gx_udp_send2(int fd, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    struct iovec iov[2] = {{(void *)(uintptr_t)a, alen}, {(void *)(uintptr_t)b, blen}};
+    struct mmsghdr msgs[2];
+    memset(msgs, 0, sizeof msgs);
+    msgs[0].msg_hdr.msg_iov = &iov[0];
+    msgs[0].msg_hdr.msg_iovlen = 1;
+    msgs[1].msg_hdr.msg_iov = &iov[1];
+    msgs[1].msg_hdr.msg_iovlen = 1;
+    unsigned n = b ? 2 : 1;
+    unsigned sent = 0;
+    while (sent < n) {
+        int r = sendmmsg(fd, msgs + sent, n - sent, 0);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return GX_E_SYSTEM;
+        }
+        sent += (unsigned)r;
+    }
+    return GX_OK;
+}
+
+int gx_udp_recv(int fd, uint8_t *buf, size_t cap)
+{
+    for (;;) {
+        ssize_t n = recv(fd, buf, cap, MSG_TRUNC);
+        if (n >= 0)
+            return (size_t)n > cap ? GX_UDP_TOO_LONG : (int)n;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return GX_UDP_NONE;
+        if (errno == ECONNREFUSED)
+            return GX_UDP_REFUSED;
+        return GX_UDP_ERROR;
+    }
+}

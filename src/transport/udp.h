@@ -1,0 +1,38 @@
+/*
+ * UDP to one nameserver. A socket is connected to the server, so the kernel delivers only
+ * datagrams from the server's address and port (P5) and reports an ICMP port-unreachable as
+ * ECONNREFUSED on the next receive (the server is skipped at once). Its source port is chosen
+ * from the kernel's CSPRNG (P10), not left to the kernel's allocator.
+ */
+#ifndef GX_UDP_H
+#define GX_UDP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* Random ports drawn before leaving the choice to the kernel (a port in use is rare: with 28,000
+ * ephemeral ports and 1,000 sockets of our own, 8 draws all fail with odds below 1e-12). */
+#define GX_UDP_BIND_TRIES 8
+/* The receive buffer: more than the 1232 bytes we advertise with EDNS0 and the 512 of plain DNS.
+ * A longer datagram is detected (MSG_TRUNC), never parsed cut (W29), and retried over TCP. */
+#define GX_UDP_RECV_MAX 4096
+
+enum gx_udp_result {
+    GX_UDP_NONE = -1,      /* nothing waiting */
+    GX_UDP_REFUSED = -2,   /* ICMP port unreachable: the server is not listening */
+    GX_UDP_ERROR = -3,     /* another error: treat the server as failed */
+    GX_UDP_TOO_LONG = -4,  /* a datagram longer than the buffer arrived and was dropped */
+};
+
+/* Opens a nonblocking, close-on-exec socket bound to a random port and connected to server.
+ * GX_OK with *fd, or GX_E_SYSTEM (errno set: EMFILE, ENETUNREACH, EAFNOSUPPORT...). */
+int gx_udp_open(const struct sockaddr *server, socklen_t len, int *fd);
+
+/* Sends one or two datagrams with one system call. GX_OK, or GX_E_SYSTEM. */
+int gx_udp_send2(int fd, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
+
+/* Receives one datagram: its length (>= 0) or an enum gx_udp_result. */
+int gx_udp_recv(int fd, uint8_t *buf, size_t cap);
+
+#endif
