@@ -1,21 +1,27 @@
 /*
- * bench_driver: asks one getaddrinfo() question of one peer, over and over, and says how fast.
+ * bench_driver: asks one getaddrinfo() or getnameinfo() question of one peer, over and over, and
+ * says how fast.
  *
  * Model. bench/run.sh builds this file several ways and runs it inside a private mount and network
  * namespace where /etc/hosts, /etc/services, /etc/gai.conf, /etc/nsswitch.conf ("files" only) and
  * /etc/resolv.conf are bench fixtures, so every peer reads the same files and sees the same
- * interfaces, and no lookup can leave the host. The question (node, service, hints) comes from
- * the command line; run.sh holds the table of scenarios. Peers:
+ * interfaces, and no lookup can leave the host. The question comes from the command line: a
+ * forward one (--node, --service, hints) or a reverse one (--reverse ADDRESS --port N, NI_* flags
+ * and the sizes of the caller's buffers); run.sh holds the table of scenarios. Peers:
  *   libc   the C library this binary is linked with: glibc (gcc build) or musl (musl-gcc build);
- *   gaix   gaix_getaddrinfo() over the default context (when built with BENCH_HAVE_GAIX);
- *   cares  ares_getaddrinfo() on a channel created once with lookups "f" (hosts file only, never
- *          DNS), driven to completion with ares_fds() + poll() + ares_process() (BENCH_HAVE_CARES).
+ *   gaix   gaix_getaddrinfo() / gaix_getnameinfo() over the default context (BENCH_HAVE_GAIX);
+ *   cares  ares_getaddrinfo() / ares_getnameinfo() on a channel created once with lookups "f"
+ *          (hosts file only, never DNS), driven to completion with ares_fds() + poll() +
+ *          ares_process() (BENCH_HAVE_CARES).
  * One "call" is one lookup and the freeing of its answer: getaddrinfo() + freeaddrinfo() for libc
- * and gaix, ares_getaddrinfo() + the loop + ares_freeaddrinfo() for c-ares.
+ * and gaix, ares_getaddrinfo() + the loop + ares_freeaddrinfo() for c-ares. A reverse call is one
+ * getnameinfo() into the caller's stack buffers (nothing to free); for c-ares, ares_getnameinfo()
+ * + the loop, its callback copying the host and service into those buffers.
  *
  * Modes.
- *   answer  one call; prints the answer as one line ("inet 192.0.2.7 80 stream tcp; ...") or the
- *           error, so that run.sh can check that every peer answers the same question alike.
+ *   answer  one call; prints the answer as one line ("inet 192.0.2.7 80 stream tcp; ...", or
+ *           "host dual.bench.test service http" for a reverse question, "-" for a part not asked
+ *           for) or the error, so that run.sh can check that every peer answers alike.
  *   time    warms up (the first call, timed on its own, then --warmup-seconds of calls that also
  *           measure a rough rate), then --runs timed runs of --count calls each, each stopped
  *           early once it has taken --max-seconds; prints the calls per second of each run, their
@@ -24,9 +30,9 @@
  *           stops it first) and nothing else: run.sh runs it under callgrind (--toggle-collect=
  *           bench_loop*) and strace, with N and 2N calls, and divides the difference by N. Built
  *           with BENCH_COUNT_ALLOCS_*, the allocations made inside the loop are counted too.
- *           run.sh reads the callgrind profile's call edges from libc_lookup() and gaix_lookup()
- *           to the library's functions, and from bench_loop() to cares_lookup(): keep those
- *           names.
+ *           run.sh reads the callgrind profile's call edges from libc_lookup(), libc_reverse(),
+ *           gaix_lookup() and gaix_reverse() to the library's functions, and from bench_loop() to
+ *           cares_lookup() and cares_reverse(): keep those names.
  *
  * Allocation counting. BENCH_COUNT_ALLOCS_INTERPOSE (glibc) defines malloc() and friends here,
  * forwarding to glibc's __libc_malloc() and friends: glibc routes its own internal allocations
@@ -41,10 +47,15 @@
  *                     [--flags passive,canonname,numerichost,numericserv,v4mapped,all,addrconfig]
  *                     [--mode answer|time|count] [--count N] [--runs R] [--max-seconds S]
  *                     [--warmup-seconds S] [--warmup-calls N]
- * "-" as NODE or SERVICE passes NULL. Output: one line of key=value pairs (time, count) or the
- * answer line (answer). --max-seconds defaults to 1 in time mode and to 300 (a safety net) in
- * count mode. Exit status 0; 2 on a usage error; 3 when the lookup fails; 4 when the peer is not
- * built in or cannot answer this question (the reason on stderr, starting "n/a: ").
+ *        bench_driver --peer libc|gaix|cares --reverse IPV4|IPV6 --port N
+ *                     [--ni-flags numerichost,numericserv,nofqdn,namereqd,dgram]
+ *                     [--hostlen N] [--servlen N] [--mode ...] (the same timing options)
+ * "-" as NODE or SERVICE passes NULL. --hostlen and --servlen are the sizes of the getnameinfo()
+ * buffers (defaults 1025 and 32, glibc's NI_MAXHOST and NI_MAXSERV); 0 passes NULL and 0.
+ * Output: one line of key=value pairs (time, count) or the answer line (answer). --max-seconds
+ * defaults to 1 in time mode and to 300 (a safety net) in count mode. Exit status 0; 2 on a usage
+ * error; 3 when the lookup fails; 4 when the peer is not built in or cannot answer this question
+ * (the reason on stderr, starting "n/a: ").
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -95,6 +106,10 @@
 #define BENCH_COUNT_STRIDE_MAX 1024u
 /* Entries printed by the answer mode: the largest bench answer has 4 entries. */
 #define BENCH_ANSWER_MAX_ENTRIES 64
+/* The getnameinfo() buffers: glibc's NI_MAXHOST and NI_MAXSERV, spelt out because musl's
+ * NI_MAXHOST is 255 and every peer must be handed the same buffers. */
+#define BENCH_NI_HOST_MAX 1025
+#define BENCH_NI_SERV_MAX 32
 /* Rounds of ares_fds() + poll() + ares_process() before a c-ares lookup counts as stuck: a
  * hosts-file lookup completes inside ares_getaddrinfo() itself, so even one round is unusual. */
 #define BENCH_CARES_MAX_ROUNDS 16
@@ -233,11 +248,47 @@ void *__wrap_realloc(void *ptr, size_t size)
 
 /* ---- the question ---------------------------------------------------------------------------- */
 
+enum question_op {
+    OP_ADDRINFO, /* getaddrinfo(node, service, hints) */
+    OP_NAMEINFO, /* getnameinfo(addr, host, serv, flags) */
+};
+
 struct question {
+    enum question_op op;
+    /* OP_ADDRINFO */
     const char *node;    /* NULL for "-" */
     const char *service; /* NULL for "-" */
     struct addrinfo hints;
+    /* OP_NAMEINFO */
+    struct sockaddr_storage addr; /* a sockaddr_in or sockaddr_in6, port included */
+    socklen_t addrlen;
+    socklen_t hostlen; /* 0: the host buffer is NULL */
+    socklen_t servlen; /* 0: the service buffer is NULL */
+    int ni_flags;
 };
+
+/* The caller's getnameinfo() buffers, on the caller's stack as a program would have them. */
+struct ni_buffers {
+    char host[BENCH_NI_HOST_MAX];
+    char serv[BENCH_NI_SERV_MAX];
+};
+
+static char *ni_host(struct ni_buffers *b, const struct question *q)
+{
+    return q->hostlen ? b->host : NULL;
+}
+
+static char *ni_serv(struct ni_buffers *b, const struct question *q)
+{
+    return q->servlen ? b->serv : NULL;
+}
+
+/* Prints a getnameinfo() answer as "host dual.bench.test service http", "-" for a part that was
+ * not asked for (a NULL buffer). */
+static void nameinfo_print(const struct question *q, const struct ni_buffers *b, FILE *out)
+{
+    fprintf(out, "host %s service %s\n", q->hostlen ? b->host : "-", q->servlen ? b->serv : "-");
+}
 
 /* An answer entry in the peer-neutral form that the answer mode prints. */
 struct entry {
@@ -310,15 +361,26 @@ static void entry_print(const struct entry *e, FILE *out)
 /* ---- peers ----------------------------------------------------------------------------------- */
 
 /*
- * A peer answers the question. lookup() makes one call (lookup and free) and returns 0 or the
- * peer's error code; print_answer() makes one call and prints its answer line.
+ * A peer answers the question. For each kind of question it has a pair: call() makes one call
+ * (lookup and free) and returns 0 or the peer's error code; print() makes one call and prints its
+ * answer line.
  */
+struct peer_op {
+    int (*call)(const struct question *q);
+    int (*print)(const struct question *q, FILE *out);
+};
+
 struct peer {
     const char *name;
     int (*setup)(const struct question *q); /* 0, or prints why not and returns -1 */
-    int (*lookup)(const struct question *q);
-    int (*print_answer)(const struct question *q, FILE *out);
+    struct peer_op forward;                 /* getaddrinfo + freeaddrinfo */
+    struct peer_op reverse;                 /* getnameinfo */
 };
+
+static const struct peer_op *peer_op(const struct peer *p, const struct question *q)
+{
+    return q->op == OP_NAMEINFO ? &p->reverse : &p->forward;
+}
 
 /* Prints a struct addrinfo list (libc and gaix answers have the same shape). */
 static void addrinfo_print(const struct addrinfo *list, FILE *out)
@@ -362,7 +424,28 @@ static int libc_print_answer(const struct question *q, FILE *out)
     return 0;
 }
 
-static const struct peer peer_libc = {"libc", setup_nothing, libc_lookup, libc_print_answer};
+static int libc_reverse(const struct question *q)
+{
+    struct ni_buffers b;
+    return getnameinfo((const struct sockaddr *)&q->addr, q->addrlen, ni_host(&b, q), q->hostlen,
+                       ni_serv(&b, q), q->servlen, q->ni_flags);
+}
+
+static int libc_print_reverse(const struct question *q, FILE *out)
+{
+    struct ni_buffers b;
+    int rc = getnameinfo((const struct sockaddr *)&q->addr, q->addrlen, ni_host(&b, q), q->hostlen,
+                         ni_serv(&b, q), q->servlen, q->ni_flags);
+    if (rc != 0) {
+        fprintf(out, "error %d (%s)\n", rc, gai_strerror(rc));
+        return rc;
+    }
+    nameinfo_print(q, &b, out);
+    return 0;
+}
+
+static const struct peer peer_libc = {
+    "libc", setup_nothing, {libc_lookup, libc_print_answer}, {libc_reverse, libc_print_reverse}};
 
 #ifdef BENCH_HAVE_GAIX
 /* gaix over its default context: the first call creates it and builds the indexes. */
@@ -388,7 +471,28 @@ static int gaix_print_answer(const struct question *q, FILE *out)
     return 0;
 }
 
-static const struct peer peer_gaix = {"gaix", setup_nothing, gaix_lookup, gaix_print_answer};
+static int gaix_reverse(const struct question *q)
+{
+    struct ni_buffers b;
+    return gaix_getnameinfo((const struct sockaddr *)&q->addr, q->addrlen, ni_host(&b, q),
+                            q->hostlen, ni_serv(&b, q), q->servlen, q->ni_flags);
+}
+
+static int gaix_print_reverse(const struct question *q, FILE *out)
+{
+    struct ni_buffers b;
+    int rc = gaix_getnameinfo((const struct sockaddr *)&q->addr, q->addrlen, ni_host(&b, q),
+                              q->hostlen, ni_serv(&b, q), q->servlen, q->ni_flags);
+    if (rc != 0) {
+        fprintf(out, "error %d (%s)\n", rc, gaix_strerror(rc));
+        return rc;
+    }
+    nameinfo_print(q, &b, out);
+    return 0;
+}
+
+static const struct peer peer_gaix = {
+    "gaix", setup_nothing, {gaix_lookup, gaix_print_answer}, {gaix_reverse, gaix_print_reverse}};
 #endif
 
 #ifdef BENCH_HAVE_CARES
@@ -397,12 +501,19 @@ static const struct peer peer_gaix = {"gaix", setup_nothing, gaix_lookup, gaix_p
 static ares_channel cares_channel;
 static struct ares_addrinfo_hints cares_hints;
 
+/* The ARES_NI_* flags of a reverse question, set by cares_setup(). */
+static int cares_ni_flags;
+
 /* What the callback hands back to the waiting loop. */
 struct cares_wait {
     int done;
     int status;
     struct ares_addrinfo *res; /* kept only when keep is set (answer mode) */
     int keep;
+    /* A reverse question: the caller's buffers, into which the callback copies what c-ares hands
+     * it (c-ares owns its strings only for the duration of the callback). */
+    const struct question *q;
+    struct ni_buffers *ni;
 };
 
 static void cares_callback(void *arg, int status, int timeouts, struct ares_addrinfo *res)
@@ -438,7 +549,54 @@ static int cares_flags(int ai_flags)
     return ai_flags ? -1 : out;
 }
 
-static int cares_setup(const struct question *q)
+/* Maps the POSIX NI_* flags and the buffers of a reverse question to c-ares's flags; -1 for a
+ * flag c-ares lacks. c-ares is told what to look up (ARES_NI_LOOKUPHOST, ARES_NI_LOOKUPSERVICE)
+ * rather than handed NULL buffers. */
+static int cares_ni_flags_of(const struct question *q)
+{
+    static const struct {
+        int posix, ares;
+    } map[] = {
+        {NI_NUMERICHOST, ARES_NI_NUMERICHOST},
+        {NI_NUMERICSERV, ARES_NI_NUMERICSERV},
+        {NI_NOFQDN, ARES_NI_NOFQDN},
+        {NI_NAMEREQD, ARES_NI_NAMEREQD},
+        {NI_DGRAM, ARES_NI_DGRAM},
+    };
+    int ni_flags = q->ni_flags, out = 0;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (ni_flags & map[i].posix) {
+            out |= map[i].ares;
+            ni_flags &= ~map[i].posix;
+        }
+    }
+    if (q->hostlen)
+        out |= ARES_NI_LOOKUPHOST;
+    if (q->servlen)
+        out |= ARES_NI_LOOKUPSERVICE;
+    return ni_flags ? -1 : out;
+}
+
+/* The reverse question's checks: what ares_getnameinfo() cannot be asked as asked. */
+static int cares_setup_reverse(const struct question *q)
+{
+    if (!q->hostlen && !q->servlen) {
+        /* getnameinfo() with neither buffer is EAI_NONAME; ares_getnameinfo() asked for neither
+         * looks up the host instead. */
+        fprintf(stderr, "n/a: ares_getnameinfo() asked for neither host nor service looks up the "
+                        "host\n");
+        return -1;
+    }
+    cares_ni_flags = cares_ni_flags_of(q);
+    if (cares_ni_flags < 0) {
+        fprintf(stderr, "n/a: c-ares has no equivalent for NI flags 0x%x\n", (unsigned)q->ni_flags);
+        return -1;
+    }
+    return 0;
+}
+
+/* The forward question's checks: what ares_getaddrinfo() cannot be asked as asked. */
+static int cares_setup_forward(const struct question *q)
 {
     if (!q->node) {
         /* POSIX's NULL node (the loopback or wildcard address) is not something c-ares offers:
@@ -460,7 +618,19 @@ static int cares_setup(const struct question *q)
                 (unsigned)q->hints.ai_flags);
         return -1;
     }
-    int rc = ares_library_init(ARES_LIB_INIT_ALL);
+    cares_hints.ai_flags = flags;
+    cares_hints.ai_family = q->hints.ai_family;
+    cares_hints.ai_socktype = q->hints.ai_socktype;
+    cares_hints.ai_protocol = q->hints.ai_protocol;
+    return 0;
+}
+
+static int cares_setup(const struct question *q)
+{
+    int rc = q->op == OP_NAMEINFO ? cares_setup_reverse(q) : cares_setup_forward(q);
+    if (rc < 0)
+        return rc;
+    rc = ares_library_init(ARES_LIB_INIT_ALL);
     if (rc != ARES_SUCCESS) {
         fprintf(stderr, "ares_library_init: %s\n", ares_strerror(rc));
         return -1;
@@ -476,18 +646,13 @@ static int cares_setup(const struct question *q)
         fprintf(stderr, "ares_init_options: %s\n", ares_strerror(rc));
         return -1;
     }
-    cares_hints.ai_flags = flags;
-    cares_hints.ai_family = q->hints.ai_family;
-    cares_hints.ai_socktype = q->hints.ai_socktype;
-    cares_hints.ai_protocol = q->hints.ai_protocol;
     return 0;
 }
 
-/* Starts a lookup and drives the channel until its callback ran: ares_fds() for what to wait on,
+/* Drives the channel until the started lookup's callback ran: ares_fds() for what to wait on,
  * poll() with ares_timeout() as the limit, ares_process() for what poll() saw. */
-static int cares_run(const struct question *q, struct cares_wait *w)
+static int cares_drive(struct cares_wait *w)
 {
-    ares_getaddrinfo(cares_channel, q->node, q->service, &cares_hints, cares_callback, w);
     for (int round = 0; !w->done && round < BENCH_CARES_MAX_ROUNDS; round++) {
         fd_set readers, writers;
         FD_ZERO(&readers);
@@ -523,15 +688,22 @@ static int cares_run(const struct question *q, struct cares_wait *w)
     return w->done ? w->status : ARES_ETIMEOUT;
 }
 
+/* Starts a forward lookup and drives it to completion. */
+static int cares_run(const struct question *q, struct cares_wait *w)
+{
+    ares_getaddrinfo(cares_channel, q->node, q->service, &cares_hints, cares_callback, w);
+    return cares_drive(w);
+}
+
 static int cares_lookup(const struct question *q)
 {
-    struct cares_wait w = {0, 0, NULL, 0};
+    struct cares_wait w = {0, 0, NULL, 0, q, NULL};
     return cares_run(q, &w);
 }
 
 static int cares_print_answer(const struct question *q, FILE *out)
 {
-    struct cares_wait w = {0, 0, NULL, 1};
+    struct cares_wait w = {0, 0, NULL, 1, q, NULL};
     int rc = cares_run(q, &w);
     if (rc != ARES_SUCCESS) {
         fprintf(out, "error %d (%s)", rc, ares_strerror(rc));
@@ -560,7 +732,63 @@ static int cares_print_answer(const struct question *q, FILE *out)
     return 0;
 }
 
-static const struct peer peer_cares = {"cares", cares_setup, cares_lookup, cares_print_answer};
+/* Copies a string c-ares handed the callback into the caller's buffer, as getnameinfo() would
+ * have written it; ARES_EBADSTR (never met by the bench questions) when it does not fit or is
+ * missing. */
+static int cares_ni_copy(char *dest, size_t destlen, const char *src)
+{
+    if (!src)
+        return ARES_EBADSTR;
+    size_t len = strlen(src);
+    if (len + 1 > destlen)
+        return ARES_EBADSTR;
+    memcpy(dest, src, len + 1);
+    return ARES_SUCCESS;
+}
+
+static void cares_ni_callback(void *arg, int status, int timeouts, char *node, char *service)
+{
+    struct cares_wait *w = arg;
+    (void)timeouts;
+    w->done = 1;
+    w->status = status;
+    if (status != ARES_SUCCESS)
+        return;
+    if (w->q->hostlen)
+        w->status = cares_ni_copy(w->ni->host, w->q->hostlen, node);
+    if (w->status == ARES_SUCCESS && w->q->servlen)
+        w->status = cares_ni_copy(w->ni->serv, w->q->servlen, service);
+}
+
+/* Starts a reverse lookup and drives it to completion, the answer landing in *ni. */
+static int cares_run_reverse(const struct question *q, struct ni_buffers *ni)
+{
+    struct cares_wait w = {0, 0, NULL, 0, q, ni};
+    ares_getnameinfo(cares_channel, (const struct sockaddr *)&q->addr, (ares_socklen_t)q->addrlen,
+                     cares_ni_flags, cares_ni_callback, &w);
+    return cares_drive(&w);
+}
+
+static int cares_reverse(const struct question *q)
+{
+    struct ni_buffers b;
+    return cares_run_reverse(q, &b);
+}
+
+static int cares_print_reverse(const struct question *q, FILE *out)
+{
+    struct ni_buffers b;
+    int rc = cares_run_reverse(q, &b);
+    if (rc != ARES_SUCCESS) {
+        fprintf(out, "error %d (%s)\n", rc, ares_strerror(rc));
+        return rc;
+    }
+    nameinfo_print(q, &b, out);
+    return 0;
+}
+
+static const struct peer peer_cares = {
+    "cares", cares_setup, {cares_lookup, cares_print_answer}, {cares_reverse, cares_print_reverse}};
 #endif
 
 /* ---- timing ---------------------------------------------------------------------------------- */
@@ -585,9 +813,10 @@ BENCH_NOINLINE static uint64_t bench_loop(const struct peer *p, const struct que
                                           uint64_t count, uint64_t stride, uint64_t stride_max,
                                           uint64_t deadline_ns, uint64_t *failures)
 {
+    int (*call)(const struct question *q) = peer_op(p, q)->call;
     uint64_t done = 0, until_check = stride;
     while (done < count) {
-        if (p->lookup(q) != 0)
+        if (call(q) != 0)
             (*failures)++;
         done++;
         if (deadline_ns != 0 && --until_check == 0) {
@@ -624,7 +853,7 @@ static int mode_time(const struct peer *p, const struct question *q, const struc
     /* The first call of the process: for gaix it creates the default context and builds the
      * indexes; for every peer it also pays for lazy binding and first page faults. */
     uint64_t first_start = now_ns();
-    if (p->lookup(q) != 0) {
+    if (peer_op(p, q)->call(q) != 0) {
         fprintf(stderr, "%s: the lookup fails\n", p->name);
         return 3;
     }
@@ -673,7 +902,7 @@ static int mode_count(const struct peer *p, const struct question *q, const stru
 {
     uint64_t failures = 0;
     for (uint64_t i = 0; i < opt->warmup_calls; i++) {
-        if (p->lookup(q) != 0) {
+        if (peer_op(p, q)->call(q) != 0) {
             fprintf(stderr, "%s: the lookup fails\n", p->name);
             return 3;
         }
@@ -700,7 +929,10 @@ static int usage(const char *why)
             "         [--family unspec|inet|inet6] [--socktype 0|stream|dgram|raw]\n"
             "         [--flags passive,canonname,numerichost,numericserv,v4mapped,all,addrconfig]\n"
             "         [--mode answer|time|count] [--count N] [--runs R] [--max-seconds S]\n"
-            "         [--warmup-seconds S] [--warmup-calls N]\n",
+            "         [--warmup-seconds S] [--warmup-calls N]\n"
+            "   or: bench_driver --peer libc|gaix|cares --reverse IPV4|IPV6 --port N\n"
+            "         [--ni-flags numerichost,numericserv,nofqdn,namereqd,dgram]\n"
+            "         [--hostlen N] [--servlen N] (0: a NULL buffer) [--mode ...] (as above)\n",
             why);
     return 2;
 }
@@ -765,6 +997,81 @@ static int parse_flags(const char *s, int *out)
     return 0;
 }
 
+/* "numerichost,numericserv" -> NI_NUMERICHOST | NI_NUMERICSERV; "0" -> 0. */
+static int parse_ni_flags(const char *s, int *out)
+{
+    static const struct {
+        const char *name;
+        int flag;
+    } names[] = {
+        {"numerichost", NI_NUMERICHOST},
+        {"numericserv", NI_NUMERICSERV},
+        {"nofqdn", NI_NOFQDN},
+        {"namereqd", NI_NAMEREQD},
+        {"dgram", NI_DGRAM},
+    };
+    *out = 0;
+    if (strcmp(s, "0") == 0)
+        return 0;
+    while (*s) {
+        size_t len = strcspn(s, ",");
+        size_t i;
+        for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+            if (strlen(names[i].name) == len && strncmp(s, names[i].name, len) == 0)
+                break;
+        }
+        if (i == sizeof names / sizeof names[0])
+            return -1;
+        *out |= names[i].flag;
+        s += len;
+        if (*s == ',')
+            s++;
+    }
+    return 0;
+}
+
+/* A decimal in [0, max]. */
+static int parse_bounded(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-' || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* The address of a reverse question, IPv4 or IPv6 text, into q->addr (the port set later). */
+static int parse_reverse(const char *s, struct question *q)
+{
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+    memset(&sin, 0, sizeof sin);
+    memset(&sin6, 0, sizeof sin6);
+    if (inet_pton(AF_INET, s, &sin.sin_addr) == 1) {
+        sin.sin_family = AF_INET;
+        memcpy(&q->addr, &sin, sizeof sin);
+        q->addrlen = sizeof sin;
+    } else if (inet_pton(AF_INET6, s, &sin6.sin6_addr) == 1) {
+        sin6.sin6_family = AF_INET6;
+        memcpy(&q->addr, &sin6, sizeof sin6);
+        q->addrlen = sizeof sin6;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* Sets the port of q->addr, which parse_reverse() filled. */
+static void question_set_port(struct question *q, uint16_t port)
+{
+    if (q->addr.ss_family == AF_INET)
+        ((struct sockaddr_in *)(void *)&q->addr)->sin_port = htons(port);
+    else
+        ((struct sockaddr_in6 *)(void *)&q->addr)->sin6_port = htons(port);
+}
+
 static int parse_u64(const char *s, uint64_t *out)
 {
     char *end;
@@ -814,7 +1121,11 @@ int main(int argc, char **argv)
                           BENCH_WARMUP_CALLS_DEFAULT};
     struct question q;
     memset(&q, 0, sizeof q);
-    int have_node = 0, have_service = 0;
+    q.op = OP_ADDRINFO;
+    q.hostlen = BENCH_NI_HOST_MAX;
+    q.servlen = BENCH_NI_SERV_MAX;
+    int have_node = 0, have_service = 0, have_reverse = 0, have_port = 0;
+    unsigned long port = 0, len;
     uint64_t runs = BENCH_RUNS_DEFAULT;
 
     for (int i = 1; i < argc; i++) {
@@ -830,6 +1141,26 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--service") == 0) {
             q.service = strcmp(v, "-") == 0 ? NULL : v;
             have_service = 1;
+        } else if (strcmp(a, "--reverse") == 0) {
+            if (parse_reverse(v, &q) < 0)
+                return usage("bad --reverse: an IPv4 or IPv6 address");
+            q.op = OP_NAMEINFO;
+            have_reverse = 1;
+        } else if (strcmp(a, "--port") == 0) {
+            if (parse_bounded(v, 65535, &port) < 0)
+                return usage("bad --port");
+            have_port = 1;
+        } else if (strcmp(a, "--ni-flags") == 0) {
+            if (parse_ni_flags(v, &q.ni_flags) < 0)
+                return usage("bad --ni-flags");
+        } else if (strcmp(a, "--hostlen") == 0) {
+            if (parse_bounded(v, BENCH_NI_HOST_MAX, &len) < 0)
+                return usage("bad --hostlen");
+            q.hostlen = (socklen_t)len;
+        } else if (strcmp(a, "--servlen") == 0) {
+            if (parse_bounded(v, BENCH_NI_SERV_MAX, &len) < 0)
+                return usage("bad --servlen");
+            q.servlen = (socklen_t)len;
         } else if (strcmp(a, "--family") == 0) {
             if (parse_family(v, &q.hints.ai_family) < 0)
                 return usage("bad --family");
@@ -863,8 +1194,17 @@ int main(int argc, char **argv)
             return usage("unknown option");
         }
     }
-    if (!opt.peer || !have_node || !have_service)
-        return usage("--peer, --node and --service are required");
+    if (!opt.peer)
+        return usage("--peer is required");
+    if (have_reverse) {
+        if (have_node || have_service)
+            return usage("--reverse asks getnameinfo(): no --node or --service");
+        if (!have_port)
+            return usage("--reverse needs --port");
+        question_set_port(&q, (uint16_t)port);
+    } else if (!have_node || !have_service) {
+        return usage("--node and --service are required (or --reverse and --port)");
+    }
     if (opt.max_seconds == 0)
         opt.max_seconds = strcmp(opt.mode, "count") == 0 ? BENCH_COUNT_MAX_SECONDS_DEFAULT
                                                          : BENCH_MAX_SECONDS_DEFAULT;
@@ -877,7 +1217,7 @@ int main(int argc, char **argv)
         return 4;
 
     if (strcmp(opt.mode, "answer") == 0) {
-        int rc = p->print_answer(&q, stdout);
+        int rc = peer_op(p, &q)->print(&q, stdout);
         return rc ? 3 : 0;
     }
     if (strcmp(opt.mode, "time") == 0)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# gaix benchmarks: gaix_getaddrinfo() side by side with the system glibc, musl (static, when
-# musl-gcc is installed) and c-ares (when libcares is installed), in one run, on five scenarios.
+# gaix benchmarks: gaix_getaddrinfo() and gaix_getnameinfo() side by side with the system glibc,
+# musl (static, when musl-gcc is installed) and c-ares (when libcares is installed), in one run, on
+# eight scenarios: five getaddrinfo() questions, then three getnameinfo() ones.
 #
 #   bash bench/run.sh BUILD_DIR          (make bench runs it with BUILD_DIR=build)
 #
@@ -15,15 +16,16 @@
 #      /etc/services, /etc/gai.conf (empty), /etc/nsswitch.conf (files only: the libc never tries
 #      DNS), /etc/host.conf and /etc/resolv.conf. The 150,000-line hosts file of scenario 4 is
 #      generated into a temporary directory and mounted over /etc/hosts for that scenario only.
-#   3. for each scenario and peer: the answer (checked against glibc's), calls per second (median
-#      of 5 timed runs), instructions per call (callgrind), allocations per call (malloc counting)
-#      and system calls per call (strace -c); then the scenario's targets, MET or MISSED.
+#   3. for each scenario and peer: the answer (checked against glibc's: the address list, or the
+#      host and service of getnameinfo()), calls per second (median of 5 timed runs),
+#      instructions per call (callgrind), allocations per call (malloc counting) and system calls
+#      per call (strace -c); then the scenario's targets, MET or MISSED.
 #
 # Nothing here fails on a timing: the exit status is 0 whatever the figures, non-zero only when
 # the drivers cannot be built or the namespace cannot be set up. Without root it says so and exits
 # 0. The report goes to stdout and to BUILD_DIR/bench-report.txt; progress goes to stderr.
 #
-# Knobs (environment): BENCH_SCENARIOS ("1 2 3 4 5"), BENCH_PEERS ("glibc gaix musl cares"),
+# Knobs (environment): BENCH_SCENARIOS ("1 2 3 4 5 6 7 8"), BENCH_PEERS ("glibc gaix musl cares"),
 # BENCH_MAX_SECONDS (2: the time bound of one timed run), BENCH_RUNS (5), BENCH_PROFILE (1; 0 skips
 # callgrind, strace and allocation counting), CC (gcc).
 #
@@ -35,7 +37,7 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 
-SCENARIOS=${BENCH_SCENARIOS:-1 2 3 4 5}
+SCENARIOS=${BENCH_SCENARIOS:-1 2 3 4 5 6 7 8}
 PEERS=${BENCH_PEERS:-glibc gaix musl cares}
 MAX_SECONDS=${BENCH_MAX_SECONDS:-2}
 RUNS=${BENCH_RUNS:-5}
@@ -55,6 +57,8 @@ RUN_TIMEOUT=600
 # ---- scenarios --------------------------------------------------------------------------------
 
 # scenario N: sets S_TITLE, S_CALL (the call as C), S_HOSTS (small|big) and the driver arguments Q.
+# Scenarios 6-8 ask getnameinfo() (--reverse): the buffers are glibc's NI_MAXHOST (1025) and
+# NI_MAXSERV (32) for every peer unless --hostlen/--servlen say otherwise (0: a NULL buffer).
 scenario() {
     S_HOSTS=small
     case $1 in
@@ -84,6 +88,22 @@ scenario() {
         S_TITLE="no node, a named service"
         S_CALL='getaddrinfo(NULL, "ftp", {AF_UNSPEC, SOCK_STREAM})'
         Q=(--node - --service ftp --family unspec --socktype stream --flags 0)
+        ;;
+    6)
+        S_TITLE="getnameinfo, numeric host and service"
+        S_CALL='getnameinfo({AF_INET, 192.0.2.7, 80}, host[1025], serv[32],'
+        S_CALL+=' NI_NUMERICHOST|NI_NUMERICSERV)'
+        Q=(--reverse 192.0.2.7 --port 80 --ni-flags numerichost,numericserv)
+        ;;
+    7)
+        S_TITLE="getnameinfo, a service name from the services file"
+        S_CALL='getnameinfo({AF_INET, 192.0.2.7, 21}, NULL, 0, serv[32], NI_NUMERICHOST)'
+        Q=(--reverse 192.0.2.7 --port 21 --ni-flags numerichost --hostlen 0)
+        ;;
+    8)
+        S_TITLE="getnameinfo, host and service by name (10-line hosts file: the reverse index)"
+        S_CALL='getnameinfo({AF_INET, 192.0.2.10, 80}, host[1025], serv[32], 0)'
+        Q=(--reverse 192.0.2.10 --port 80 --ni-flags 0)
         ;;
     *)
         echo "unknown scenario $1" >&2
@@ -121,6 +141,17 @@ targets() {
     5)
         target ratio ">=" 20 \
             "gaix calls/s >= 20x glibc (glibc ref ~24 k/s; here $(fmt_int "${RATE[glibc]}"))"
+        ;;
+    6)
+        target ratio ">=" 1 \
+            "gaix calls/s >= 1.0x glibc (glibc ref ~8.8 M/s; here $(fmt_int "${RATE[glibc]}"))"
+        ;;
+    7)
+        target ratio ">=" 20 \
+            "gaix calls/s >= 20x glibc (glibc ref ~87 k/s; here $(fmt_int "${RATE[glibc]}"))"
+        ;;
+    8)
+        echo "    targets: none (for information: the reverse hosts index against a file scan)"
         ;;
     esac
 }
@@ -244,11 +275,19 @@ build_drivers() {
     fi
     local common=("${CFLAGS_BENCH[@]}" -I"$root/include" -DBENCH_HAVE_GAIX "${cares_flags[@]}")
     local libs=("$build/libgaix.a" "${cares_libs[@]}" -lpthread -ldl)
-    "$cc" "${common[@]}" "$src" -o "$out/bench_driver" "${libs[@]}" || return 1
+    # Compiled and linked in two steps: the warning flags (and -Werror) are for the driver's own
+    # code. An optimised libgaix.a holds LTO objects, so the link compiles the library again, and
+    # a warning there belongs to the library's build, not to the driver's: it must not stop the
+    # benchmark.
+    "$cc" "${common[@]}" -c "$src" -o "$out/bench_driver.o" || return 1
+    "$cc" -O2 -g "$out/bench_driver.o" -o "$out/bench_driver" "${libs[@]}" || return 1
     # -fno-builtin-malloc: the driver defines malloc() and friends; the compiler must not assume
     # it knows what they do.
-    "$cc" "${common[@]}" -DBENCH_COUNT_ALLOCS_INTERPOSE -fno-builtin-malloc "$src" \
-        -o "$out/bench_driver_allocs" "${libs[@]}" || return 1
+    "$cc" "${common[@]}" -DBENCH_COUNT_ALLOCS_INTERPOSE -fno-builtin-malloc -c "$src" \
+        -o "$out/bench_driver_allocs.o" || return 1
+    "$cc" -O2 -g "$out/bench_driver_allocs.o" -o "$out/bench_driver_allocs" "${libs[@]}" ||
+        return 1
+    rm -f "$out/bench_driver.o" "$out/bench_driver_allocs.o"
     rm -f "$out/bench_musl" "$out/bench_musl_allocs"
     if command -v musl-gcc >/dev/null 2>&1; then
         musl-gcc "${CFLAGS_BENCH[@]}" -static "$src" -o "$out/bench_musl" || return 1
@@ -353,10 +392,11 @@ calls_for() { # rate divisor max
         print n }'
 }
 
-# callgrind_calls FILE CALLER CALLEES: the instructions (Ir) spent in the calls that function
-# CALLER made to functions whose names match the regular expression CALLEES, summed from the call
-# edges of a callgrind output file. An edge's cost is inclusive (all that ran between the call and
-# its return) and only what was collected counts: the calls inside bench_loop.
+# callgrind_calls FILE CALLERS CALLEES: the instructions (Ir) spent in the calls that functions
+# whose names match the regular expression CALLERS made to functions whose names match the regular
+# expression CALLEES, summed from the call edges of a callgrind output file. An edge's cost is
+# inclusive (all that ran between the call and its return) and only what was collected counts:
+# the calls inside bench_loop.
 callgrind_calls() {
     awk -v caller="$2" -v want="$3" '
         # Names are compressed: "(12) name" defines id 12, a later "(12)" refers to it.
@@ -373,18 +413,25 @@ callgrind_calls() {
         /^fn=/ { fn = fname(substr($0, 4)); next }
         /^cfn=/ { cfn = fname(substr($0, 5)); next }
         /^calls=/ { cost_line = 1; next }
-        cost_line { cost_line = 0; if (fn == caller && cfn ~ want) total += $2 }
+        cost_line { cost_line = 0; if (fn ~ caller && cfn ~ want) total += $2 }
         END { printf "%.0f\n", total }' "$1"
 }
 # callgrind_cost PEER FILE: what one peer's calls cost in a profile. For glibc, musl and gaix: the
-# calls the driver's wrapper made to getaddrinfo() and freeaddrinfo() (the library's own work,
-# without the driver's loop and wrapper). For c-ares: the whole cares_lookup(), since driving the
+# calls the driver's wrappers (libc_lookup, libc_reverse, gaix_lookup, gaix_reverse) made to
+# getaddrinfo(), freeaddrinfo() and getnameinfo() (the library's own work, without the driver's
+# loop and wrapper). For c-ares: the whole cares_lookup() or cares_reverse(), since driving the
 # channel to completion with ares_fds/poll/ares_process is part of using c-ares.
 callgrind_cost() {
     case $1 in
-    glibc | musl) callgrind_calls "$2" libc_lookup '^(getaddrinfo|freeaddrinfo)(@.*)?$' ;;
-    gaix) callgrind_calls "$2" gaix_lookup '^gaix_(getaddrinfo|freeaddrinfo)$' ;;
-    cares) callgrind_calls "$2" bench_loop '^cares_lookup$' ;;
+    glibc | musl)
+        callgrind_calls "$2" '^libc_(lookup|reverse)$' \
+            '^(getaddrinfo|freeaddrinfo|getnameinfo)(@.*)?$'
+        ;;
+    gaix)
+        callgrind_calls "$2" '^gaix_(lookup|reverse)$' \
+            '^gaix_(getaddrinfo|freeaddrinfo|getnameinfo)$'
+        ;;
+    cares) callgrind_calls "$2" '^bench_loop$' '^cares_(lookup|reverse)$' ;;
     esac
 }
 # strace -c: the total line's calls column, or the named syscall's.
@@ -507,22 +554,23 @@ header() {
     echo "machine:  nproc $(nproc), kernel $(uname -r) $(uname -m)," \
         "glibc ${glibc_v:-?}${cpu:+, $cpu}"
     echo "peers:    gaix $version (commit $commit$dirty), default context, $BUILD/libgaix.a"
-    echo "          glibc ${glibc_v:-?} getaddrinfo (nsswitch.conf: files)"
+    echo "          glibc ${glibc_v:-?} getaddrinfo, getnameinfo (nsswitch.conf: files)"
     [ -x "$BUILD/bench/bench_musl" ] &&
-        echo "          musl ${musl_v:-?} getaddrinfo (static, musl-gcc)"
+        echo "          musl ${musl_v:-?} getaddrinfo, getnameinfo (static, musl-gcc)"
     [ -n "$cares_v" ] &&
-        echo "          c-ares $cares_v ares_getaddrinfo (one channel, lookups \"f\";" \
-            "ares_fds + poll + ares_process)"
+        echo "          c-ares $cares_v ares_getaddrinfo, ares_getnameinfo (one channel," \
+            "lookups \"f\"; ares_fds + poll + ares_process)"
     cat <<EOF
 world:    a private mount + network namespace: lo, and veth v0 with 192.0.2.2/24 and
           2001:db8:1::2/64 and default routes onlink; /etc/hosts, services, gai.conf (empty),
           nsswitch.conf (files only), host.conf and resolv.conf (127.0.0.1) from bench/fixtures.
-method:   one call = one lookup + freeing its answer, after a warm-up (gaix builds its indexes).
+method:   one call = one lookup + freeing its answer (getnameinfo: one call into the caller's
+          buffers), after a warm-up (gaix builds its indexes).
           calls/s   median of $RUNS timed runs (CLOCK_MONOTONIC) of $(commas $COUNT) calls each,
                     a run stopped after $MAX_SECONDS s; spread = (max - min) / median of the runs.
-          instr     callgrind instructions (Ir) in getaddrinfo() + freeaddrinfo() (c-ares: the
-                    lookup and the loop driving it), calls in the timed loop only: (run of 2N -
-                    run of N) / N.
+          instr     callgrind instructions (Ir) in getaddrinfo() + freeaddrinfo(), or in
+                    getnameinfo() (c-ares: the lookup and the loop driving it), calls in the
+                    timed loop only: (run of 2N - run of N) / N.
           allocs    malloc/calloc/realloc calls inside the loop / N (glibc, gaix, c-ares: malloc
                     interposed; musl: -Wl,--wrap).
           syscalls  strace -f -c: (run of 2N - run of N) / N.
