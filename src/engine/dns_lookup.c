@@ -14,11 +14,11 @@
 #include "transport/tcp.h"
 #include "transport/udp.h"
 
-/* A and AAAA, or PTR. */
+/* A and AAAA, or PTR: the questions of one candidate name. */
 #define LOOKUP_QUESTIONS 2
-/* Each question in a flight of its own, plus one being replaced (a twin re-sent, a move to TCP)
- * while the other still waits: four is the most one lookup ever has open. */
-#define LOOKUP_FLIGHTS 4
+/* Flights open at once for one candidate: each question in a flight of its own, plus one being
+ * replaced (a twin re-sent, a move to TCP) while the other still waits. */
+#define FLIGHTS_PER_CANDIDATE 4
 /* Addresses collected from one reply before they join the question's list: the cap per family. */
 #define ANSWER_ADDRS_MAX GX_ADDRS_PER_FAMILY_MAX
 /* The twin re-send waits this many round trips of its pair, within these bounds: long enough for
@@ -31,6 +31,7 @@ enum q_state { Q_IDLE, Q_QUEUED, Q_WAITING, Q_DONE };
 enum q_result { R_NONE, R_ANSWER, R_NODATA, R_NXDOMAIN, R_SERVFAIL, R_TIMEOUT, R_FAIL };
 
 struct question {
+    unsigned cand;      /* the candidate name it asks about (index into l->search.names) */
     uint16_t qtype;
     uint16_t id;
     enum q_state state;
@@ -64,6 +65,15 @@ struct flight {
     struct gx_tcp tcp;
 };
 
+/* One name of the search list and what became of it. */
+struct candidate {
+    bool started, done;
+    enum q_result outcome;
+    bool stop_all;   /* no server was reachable at all */
+    unsigned first_q; /* its questions are q[first_q .. first_q + nq) */
+    unsigned nq;
+};
+
 struct gx_dns_lookup {
     struct gx_engine *e;
     struct gx_resolv_conf *conf;
@@ -73,17 +83,22 @@ struct gx_dns_lookup {
     struct gx_deferred finish_work; /* runs the callback */
     bool finished;
     struct gx_search search;
-    size_t cand;
+    size_t decide;   /* the first candidate whose outcome is not yet taken into account */
+    size_t answered; /* the candidate whose answer was taken */
+    bool parallel;   /* options parallel-search: every candidate asked at once */
     bool ptr;
     bool want_a, want_aaaa;
     unsigned rotation, nsteps;
-    struct question q[LOOKUP_QUESTIONS];
+    struct candidate *c; /* search.n of them */
+    struct question *q;  /* LOOKUP_QUESTIONS per candidate */
     unsigned nq;
-    struct flight f[LOOKUP_FLIGHTS];
+    struct flight *f;
+    unsigned nf;
     struct gx_io twin_io;     /* deadline only: the twin re-send */
     struct gx_io deadline_io; /* deadline only: the caller's overall deadline */
     /* The search's memory (res_search): the first as-is answer, NODATA or SERVFAIL seen. */
     int as_is_status;
+    int last_status;
     bool got_nodata, got_servfail;
     int status;
     struct gx_addrlist result;
@@ -93,8 +108,8 @@ struct gx_dns_lookup {
     uint8_t rbuf[GX_UDP_RECV_MAX];
 };
 
-static void lookup_candidate_start(struct gx_dns_lookup *l);
-static void lookup_candidate_end(struct gx_dns_lookup *l);
+static void lookup_candidate_start(struct gx_dns_lookup *l, size_t ci);
+static void lookup_candidate_over(struct gx_dns_lookup *l, size_t ci);
 
 /* ---- the schedule ---------------------------------------------------------------------------- */
 
@@ -159,7 +174,7 @@ static void question_leave_flight(struct gx_dns_lookup *l, int qi)
 
 static struct flight *flight_free_slot(struct gx_dns_lookup *l)
 {
-    for (int i = 0; i < LOOKUP_FLIGHTS; i++)
+    for (unsigned i = 0; i < l->nf; i++)
         if (!l->f[i].in_use)
             return &l->f[i];
     return NULL;
@@ -211,7 +226,8 @@ static void lookup_twin_check(struct gx_dns_lookup *l, int done_qi, uint64_t now
 {
     for (unsigned i = 0; i < l->nq; i++) {
         struct question *t = &l->q[i];
-        if ((int)i == done_qi || t->state != Q_WAITING || t->twin_resent || t->flight < 0)
+        if ((int)i == done_qi || t->cand != l->q[done_qi].cand || t->state != Q_WAITING ||
+            t->twin_resent || t->flight < 0)
             continue;
         struct flight *f = &l->f[t->flight];
         if (f->is_tcp || f->server != l->q[done_qi].server_used)
@@ -254,14 +270,15 @@ static void question_done(struct gx_dns_lookup *l, int qi, enum q_result r, uint
     q->result = r;
     if (r == R_ANSWER || r == R_NODATA || r == R_NXDOMAIN)
         lookup_twin_check(l, qi, now);
+    const struct candidate *c = &l->c[q->cand];
     /* single-request: the second question leaves when the first is done. */
-    for (unsigned i = 0; i < l->nq; i++)
+    for (unsigned i = c->first_q; i < c->first_q + c->nq; i++)
         if (l->q[i].state == Q_IDLE)
             question_queue(l, (int)i);
-    for (unsigned i = 0; i < l->nq; i++)
+    for (unsigned i = c->first_q; i < c->first_q + c->nq; i++)
         if (l->q[i].state != Q_DONE)
             return;
-    lookup_candidate_end(l);
+    lookup_candidate_over(l, q->cand);
 }
 
 /* ---- replies --------------------------------------------------------------------------------- */
@@ -324,7 +341,7 @@ static void question_reply(struct gx_dns_lookup *l, int qi, struct flight *f, co
         }
     }
     struct gx_dns_answer ans;
-    const uint8_t *qname = l->search.names[l->cand];
+    const uint8_t *qname = l->search.names[q->cand];
     int n = gx_dns_answer_collect(msg, len, qname, q->qtype, addrs, max, &ans);
     for (int i = 0; q->qtype != GX_DNS_TYPE_PTR && i < n; i++)
         if (gx_addrlist_add(&q->addrs, &addrs[i]) < 0)
@@ -356,7 +373,7 @@ static void flight_message(struct gx_dns_lookup *l, struct flight *f, const uint
         int qi = f->q[i];
         struct question *q = &l->q[qi];
         struct gx_dns_reply r;
-        if (gx_dns_reply_check(msg, len, q->id, l->search.names[l->cand], q->qtype, &r) != GX_OK)
+        if (gx_dns_reply_check(msg, len, q->id, l->search.names[q->cand], q->qtype, &r) != GX_OK)
             continue;
         question_reply(l, qi, f, msg, len, &r, now);
         return;
@@ -437,7 +454,7 @@ static int question_build(struct gx_dns_lookup *l, struct question *q, uint8_t *
 {
     if (gx_random_u16(&q->id) < 0)
         return GX_E_SYSTEM; /* fail closed: no predictable IDs (P10) */
-    return gx_dns_query_build(buf, GX_DNS_QUERY_MAX, q->id, l->search.names[l->cand], q->qtype,
+    return gx_dns_query_build(buf, GX_DNS_QUERY_MAX, q->id, l->search.names[q->cand], q->qtype,
                               q->edns);
 }
 
@@ -528,9 +545,10 @@ static void lookup_flush(struct gx_deferred *d)
             continue;
         int group[LOOKUP_QUESTIONS] = {(int)i};
         unsigned n = 1;
-        for (unsigned j = i + 1; j < l->nq && !reopen && !l->q[i].tcp; j++) {
+        for (unsigned j = i + 1; j < l->nq && n < LOOKUP_QUESTIONS && !reopen && !l->q[i].tcp;
+             j++) {
             struct question *a = &l->q[i], *b = &l->q[j];
-            if (b->state == Q_QUEUED && !b->tcp && b->step == a->step)
+            if (b->state == Q_QUEUED && !b->tcp && b->step == a->step && b->cand == a->cand)
                 group[n++] = (int)j;
         }
         flight_launch(l, group, n, now);
@@ -539,30 +557,14 @@ static void lookup_flush(struct gx_deferred *d)
 
 /* ---- candidates and the end ----------------------------------------------------------------- */
 
-static void lookup_candidate_start(struct gx_dns_lookup *l)
+static void lookup_candidate_start(struct gx_dns_lookup *l, size_t ci)
 {
+    struct candidate *c = &l->c[ci];
     bool single = (l->conf->options &
                    (GX_RES_SINGLE_REQUEST | GX_RES_SINGLE_REQUEST_REOPEN)) != 0;
-    uint16_t types[LOOKUP_QUESTIONS];
-    unsigned n = 0;
-    if (l->ptr) {
-        types[n++] = GX_DNS_TYPE_PTR;
-    } else {
-        if (l->want_a)
-            types[n++] = GX_DNS_TYPE_A;
-        if (l->want_aaaa)
-            types[n++] = GX_DNS_TYPE_AAAA;
-    }
-    l->nq = n;
-    for (unsigned i = 0; i < n; i++) {
-        struct question *q = &l->q[i];
-        gx_addrlist_free(&q->addrs);
-        memset(q, 0, offsetof(struct question, addrs));
-        gx_addrlist_init(&q->addrs);
-        q->qtype = types[i];
-        q->flight = -1;
-        q->edns = true;
-        q->refused_only = true;
+    c->started = true;
+    for (unsigned i = 0; i < c->nq; i++) {
+        struct question *q = &l->q[c->first_q + i];
         q->state = (single && i > 0) ? Q_IDLE : Q_QUEUED;
     }
     lookup_schedule_flush(l);
@@ -574,7 +576,7 @@ static void lookup_finish(struct gx_dns_lookup *l, int status)
         return;
     l->finished = true;
     l->status = status;
-    for (int i = 0; i < LOOKUP_FLIGHTS; i++)
+    for (unsigned i = 0; i < l->nf; i++)
         flight_close(l, &l->f[i]);
     gx_engine_unwatch(l->e, &l->twin_io);
     gx_engine_unwatch(l->e, &l->deadline_io);
@@ -582,11 +584,12 @@ static void lookup_finish(struct gx_dns_lookup *l, int status)
 }
 
 /* What a candidate's questions add up to, as res_query would report it. */
-static enum q_result candidate_outcome(const struct gx_dns_lookup *l, bool *stop_all)
+static enum q_result candidate_outcome(const struct gx_dns_lookup *l, size_t ci, bool *stop_all)
 {
     bool answer = false, nodata = false, all_nx = true, servfail = false, timeout = false;
     bool refused_only = true;
-    for (unsigned i = 0; i < l->nq; i++) {
+    const struct candidate *c = &l->c[ci];
+    for (unsigned i = c->first_q; i < c->first_q + c->nq; i++) {
         const struct question *q = &l->q[i];
         answer |= q->result == R_ANSWER;
         nodata |= q->result == R_NODATA;
@@ -625,12 +628,14 @@ static int outcome_status(enum q_result r)
     }
 }
 
-static void lookup_take_answer(struct gx_dns_lookup *l)
+static void lookup_take_answer(struct gx_dns_lookup *l, size_t ci)
 {
     /* A before AAAA, as glibc's gethostbyname4 lists them; the canonical name from the first
      * question that has addresses. */
     const struct question *named = NULL;
-    for (unsigned i = 0; i < l->nq; i++) {
+    const struct candidate *c = &l->c[ci];
+    l->answered = ci;
+    for (unsigned i = c->first_q; i < c->first_q + c->nq; i++) {
         const struct question *q = &l->q[i];
         if (q->result != R_ANSWER)
             continue;
@@ -644,40 +649,53 @@ static void lookup_take_answer(struct gx_dns_lookup *l)
     if (!named)
         return;
     l->stats.server = l->conf->ns[named->server_used].addr;
+    l->stats.rcode = named->rcode; /* the answer's, not whatever a later candidate got */
     /* The end of the chain, or the last name of it that passes the host-name check (N06). */
     l->has_name = named->canon_len > 0;
     if (l->has_name)
         memcpy(l->name_text, named->canon, named->canon_len + 1);
 }
 
-static void lookup_candidate_end(struct gx_dns_lookup *l)
+/*
+ * Takes the candidates' outcomes into account in search-list order, as res_search would have met
+ * them one after the other: the first answer wins; NXDOMAIN, NODATA and SERVFAIL go on to the next
+ * name; any other failure ends the search, except that the name itself is still asked if it was
+ * not. In parallel-search mode later candidates may already be done (or still flying: the lookup
+ * waits for them in order); sequentially the next one starts only now.
+ */
+static void lookup_decide(struct gx_dns_lookup *l)
 {
-    bool stop_all;
-    enum q_result r = candidate_outcome(l, &stop_all);
-    if (r == R_ANSWER) {
-        lookup_take_answer(l);
-        lookup_finish(l, GX_OK);
+    while (!l->finished && l->decide < l->search.n) {
+        struct candidate *c = &l->c[l->decide];
+        if (!c->started) {
+            lookup_candidate_start(l, l->decide);
+            return;
+        }
+        if (!c->done)
+            return;
+        enum q_result r = c->outcome;
+        if (r == R_ANSWER) {
+            lookup_take_answer(l, l->decide);
+            lookup_finish(l, GX_OK);
+            return;
+        }
+        if (l->decide == l->search.as_is && l->search.as_is_first)
+            l->as_is_status = outcome_status(r);
+        l->got_nodata |= r == R_NODATA;
+        l->got_servfail |= r == R_SERVFAIL;
+        size_t next = l->decide + 1;
+        if (c->stop_all) {
+            next = l->search.n; /* no server listening: give up (glibc: ECONNREFUSED) */
+        } else if (r != R_NXDOMAIN && r != R_NODATA && r != R_SERVFAIL) {
+            next = (l->search.as_is != SIZE_MAX && l->search.as_is > l->decide) ? l->search.as_is
+                                                                               : l->search.n;
+        }
+        l->last_status = outcome_status(r);
+        l->decide = next;
+    }
+    if (l->finished)
         return;
-    }
-    if (l->cand == l->search.as_is && l->search.as_is_first)
-        l->as_is_status = outcome_status(r);
-    l->got_nodata |= r == R_NODATA;
-    l->got_servfail |= r == R_SERVFAIL;
-
-    size_t next = l->cand + 1;
-    if (stop_all) {
-        next = l->search.n; /* no server listening: give up (glibc: ECONNREFUSED) */
-    } else if (r != R_NXDOMAIN && r != R_NODATA && r != R_SERVFAIL) {
-        /* Other failures end the search, but the name itself is still asked if it was not. */
-        next = (l->search.as_is != SIZE_MAX && l->search.as_is > l->cand) ? l->search.as_is
-                                                                          : l->search.n;
-    }
-    if (next < l->search.n) {
-        l->cand = next;
-        lookup_candidate_start(l);
-        return;
-    }
-    int status = outcome_status(r);
+    int status = l->last_status;
     if (l->as_is_status != 0)
         status = l->as_is_status;
     else if (l->got_nodata)
@@ -687,13 +705,22 @@ static void lookup_candidate_end(struct gx_dns_lookup *l)
     lookup_finish(l, status);
 }
 
+/* Every question of candidate ci is done. */
+static void lookup_candidate_over(struct gx_dns_lookup *l, size_t ci)
+{
+    struct candidate *c = &l->c[ci];
+    c->done = true;
+    c->outcome = candidate_outcome(l, ci, &c->stop_all);
+    lookup_decide(l);
+}
+
 static void lookup_finish_run(struct gx_deferred *d)
 {
     struct gx_dns_lookup *l = (struct gx_dns_lookup *)(void *)((char *)d -
                                                                offsetof(struct gx_dns_lookup,
                                                                         finish_work));
     l->done(l, l->arg);
-    for (unsigned i = 0; i < LOOKUP_QUESTIONS; i++)
+    for (unsigned i = 0; i < l->nq; i++)
         gx_addrlist_free(&l->q[i].addrs);
     gx_addrlist_free(&l->result);
     gx_resolvconf_unref(l->conf);
@@ -711,18 +738,55 @@ static void lookup_deadline(struct gx_io *io, uint64_t now)
 
 /* ---- public ---------------------------------------------------------------------------------- */
 
+/* The names to ask: the search list, or the one PTR name. */
+static int lookup_names(const struct gx_dns_params *p, struct gx_search *search)
+{
+    if (p->ptr_name) {
+        int n = gx_dns_name_length(p->ptr_name);
+        if (n < 0)
+            return GX_E_NONAME;
+        memcpy(search->names[0], p->ptr_name, (size_t)n);
+        search->n = 1;
+        search->as_is = 0;
+        search->as_is_first = true;
+        return GX_OK;
+    }
+    if (!p->want_a && !p->want_aaaa)
+        return GX_E_NODATA;
+    return gx_search_build(p->name, p->name_len, p->conf, search);
+}
+
 int gx_dns_lookup_start(struct gx_engine *e, const struct gx_dns_params *p, gx_dns_done_fn *done,
                         void *arg, struct gx_dns_lookup **out)
 {
     if (p->conf->nns == 0)
         return GX_E_AGAIN;
-    struct gx_dns_lookup *l = calloc(1, sizeof *l);
+    struct gx_search search;
+    int st = lookup_names(p, &search);
+    if (st < 0)
+        return st;
+    unsigned per = p->ptr_name ? 1u : (unsigned)p->want_a + (unsigned)p->want_aaaa;
+    bool parallel = !p->ptr_name && (p->conf->options & GX_RES_PARALLEL_SEARCH) != 0;
+    size_t ncand = search.n;
+    size_t nq = ncand * per;
+    size_t nf = parallel ? ncand * FLIGHTS_PER_CANDIDATE : FLIGHTS_PER_CANDIDATE;
+    /* One allocation for the lookup and its arrays (at most 33 candidates: bounded). */
+    size_t size = sizeof(struct gx_dns_lookup) + ncand * sizeof(struct candidate) +
+                  nq * sizeof(struct question) + nf * sizeof(struct flight);
+    struct gx_dns_lookup *l = calloc(1, size);
     if (!l)
         return GX_E_MEMORY;
+    l->c = (struct candidate *)(void *)(l + 1);
+    l->q = (struct question *)(void *)(l->c + ncand);
+    l->f = (struct flight *)(void *)(l->q + nq);
+    l->nq = (unsigned)nq;
+    l->nf = (unsigned)nf;
+    memcpy(&l->search, &search, sizeof search);
     l->e = e;
     l->done = done;
     l->arg = arg;
     l->ptr = p->ptr_name != NULL;
+    l->parallel = parallel;
     l->want_a = p->want_a;
     l->want_aaaa = p->want_aaaa;
     l->rotation = p->rotation % (unsigned)p->conf->nns;
@@ -730,54 +794,63 @@ int gx_dns_lookup_start(struct gx_engine *e, const struct gx_dns_params *p, gx_d
     l->flush_work.run = lookup_flush;
     l->finish_work.run = lookup_finish_run;
     l->stats.rcode = -1;
+    l->last_status = GX_E_NONAME;
     gx_addrlist_init(&l->result);
-    for (int i = 0; i < LOOKUP_QUESTIONS; i++)
-        gx_addrlist_init(&l->q[i].addrs);
-    for (int i = 0; i < LOOKUP_FLIGHTS; i++)
+    uint16_t types[LOOKUP_QUESTIONS];
+    unsigned nt = 0;
+    if (l->ptr) {
+        types[nt++] = GX_DNS_TYPE_PTR;
+    } else {
+        if (p->want_a)
+            types[nt++] = GX_DNS_TYPE_A;
+        if (p->want_aaaa)
+            types[nt++] = GX_DNS_TYPE_AAAA;
+    }
+    for (size_t ci = 0; ci < ncand; ci++) {
+        l->c[ci].first_q = (unsigned)(ci * per);
+        l->c[ci].nq = per;
+        for (unsigned k = 0; k < per; k++) {
+            struct question *q = &l->q[ci * per + k];
+            q->cand = (unsigned)ci;
+            q->qtype = types[k];
+            q->flight = -1;
+            q->edns = true;
+            q->refused_only = true;
+            gx_addrlist_init(&q->addrs);
+        }
+    }
+    for (unsigned i = 0; i < nf; i++)
         gx_io_init(&l->f[i].io);
     gx_io_init(&l->twin_io);
     l->twin_io.on_timeout = lookup_twin_fire;
     gx_io_init(&l->deadline_io);
     l->deadline_io.on_timeout = lookup_deadline;
-
-    int st = GX_OK;
-    if (l->ptr) {
-        int n = gx_dns_name_length(p->ptr_name);
-        if (n < 0) {
-            free(l);
-            return GX_E_NONAME;
-        }
-        memcpy(l->search.names[0], p->ptr_name, (size_t)n);
-        l->search.n = 1;
-        l->search.as_is = 0;
-        l->search.as_is_first = true;
-    } else if (!l->want_a && !l->want_aaaa) {
-        st = GX_E_NODATA;
-    } else {
-        st = gx_search_build(p->name, p->name_len, p->conf, &l->search);
-    }
-    if (st >= 0 && p->deadline_us)
-        st = gx_engine_deadline(e, &l->deadline_io, p->deadline_us);
-    if (st < 0) {
+    if (p->deadline_us && gx_engine_deadline(e, &l->deadline_io, p->deadline_us) < 0) {
         free(l);
-        return st;
+        return GX_E_MEMORY;
     }
     gx_resolvconf_ref((struct gx_resolv_conf *)(uintptr_t)p->conf);
     l->conf = (struct gx_resolv_conf *)(uintptr_t)p->conf;
-    lookup_candidate_start(l);
+    if (parallel) {
+        /* parallel-search: every name leaves now; the answer is still chosen in list order. */
+        for (size_t ci = 0; ci < ncand; ci++)
+            lookup_candidate_start(l, ci);
+    } else {
+        lookup_decide(l);
+    }
     *out = l;
     return GX_OK;
 }
 
 void gx_dns_lookup_cancel(struct gx_dns_lookup *l)
 {
-    for (int i = 0; i < LOOKUP_FLIGHTS; i++)
+    for (unsigned i = 0; i < l->nf; i++)
         flight_close(l, &l->f[i]);
     gx_engine_unwatch(l->e, &l->twin_io);
     gx_engine_unwatch(l->e, &l->deadline_io);
     gx_engine_undefer(l->e, &l->flush_work);
     gx_engine_undefer(l->e, &l->finish_work);
-    for (unsigned i = 0; i < LOOKUP_QUESTIONS; i++)
+    for (unsigned i = 0; i < l->nq; i++)
         gx_addrlist_free(&l->q[i].addrs);
     gx_addrlist_free(&l->result);
     gx_resolvconf_unref(l->conf);
