@@ -184,7 +184,9 @@ static int engine_poll(struct gx_engine *e, int timeout_ms, uint64_t *now)
         pfd[n].revents = 0;
         owner[n++] = io;
     }
-    int r = poll(pfd, n, timeout_ms);
+    /* Nothing to watch and nothing to wait for (the lookup finished, or only deferred work is
+     * due): no system call. With a timeout, poll() is the sleep until the next timer. */
+    int r = n == 0 && timeout_ms == 0 ? 0 : poll(pfd, n, timeout_ms);
     int st = GX_OK;
     if (r < 0 && errno != EINTR)
         st = GX_E_SYSTEM;
