@@ -756,6 +756,11 @@ static int lookup_names(const struct gx_dns_params *p, struct gx_search *search)
     return gx_search_build(p->name, p->name_len, p->conf, search);
 }
 
+static size_t align_up(size_t n, size_t a)
+{
+    return (n + a - 1) / a * a;
+}
+
 int gx_dns_lookup_start(struct gx_engine *e, const struct gx_dns_params *p, gx_dns_done_fn *done,
                         void *arg, struct gx_dns_lookup **out)
 {
@@ -770,15 +775,18 @@ int gx_dns_lookup_start(struct gx_engine *e, const struct gx_dns_params *p, gx_d
     size_t ncand = search.n;
     size_t nq = ncand * per;
     size_t nf = parallel ? ncand * FLIGHTS_PER_CANDIDATE : FLIGHTS_PER_CANDIDATE;
-    /* One allocation for the lookup and its arrays (at most 33 candidates: bounded). */
-    size_t size = sizeof(struct gx_dns_lookup) + ncand * sizeof(struct candidate) +
-                  nq * sizeof(struct question) + nf * sizeof(struct flight);
+    /* One allocation for the lookup and its arrays (at most 33 candidates: bounded); each
+     * array starts at an offset rounded up to its own alignment. */
+    size_t off_c = align_up(sizeof(struct gx_dns_lookup), _Alignof(struct candidate));
+    size_t off_q = align_up(off_c + ncand * sizeof(struct candidate), _Alignof(struct question));
+    size_t off_f = align_up(off_q + nq * sizeof(struct question), _Alignof(struct flight));
+    size_t size = off_f + nf * sizeof(struct flight);
     struct gx_dns_lookup *l = calloc(1, size);
     if (!l)
         return GX_E_MEMORY;
-    l->c = (struct candidate *)(void *)(l + 1);
-    l->q = (struct question *)(void *)(l->c + ncand);
-    l->f = (struct flight *)(void *)(l->q + nq);
+    l->c = (struct candidate *)(void *)((char *)l + off_c);
+    l->q = (struct question *)(void *)((char *)l + off_q);
+    l->f = (struct flight *)(void *)((char *)l + off_f);
     l->nq = (unsigned)nq;
     l->nf = (unsigned)nf;
     memcpy(&l->search, &search, sizeof search);
