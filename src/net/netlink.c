@@ -30,6 +30,8 @@
     16                    /* struct ifinfomsg: family u8, pad u8, type u16, index i32,             \
                            * flags u32, change u32 */
 #define NL_ATTR_HDR_LEN 4 /* struct rtattr: len u16, type u16 */
+#define NL_RTMSG_LEN 12   /* struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, \
+                           * type u8; flags u32 */
 #define NL_ERRNO_LEN 4    /* the int that starts an NLMSG_ERROR or NLMSG_DONE payload */
 
 /* NLMSG_ALIGN / RTA_ALIGN: everything is padded to 4 bytes. Callers keep n far below SIZE_MAX. */
@@ -170,6 +172,43 @@ static int nl_parse_link(const uint8_t *body, size_t len, struct gx_nl_msg *msg)
     return GX_OK;
 }
 
+/* RTM_NEWROUTE body (struct rtmsg and attributes). */
+static int nl_parse_route(const uint8_t *body, size_t len, struct gx_nl_msg *msg)
+{
+    if (len < NL_RTMSG_LEN)
+        return GX_E_MALFORMED;
+    uint8_t family = body[0];
+    size_t alen = nl_family_addr_len(family);
+    if (alen == 0) {
+        msg->kind = GX_NL_OTHER;
+        return GX_OK;
+    }
+    struct gx_nl_route *rt = &msg->route;
+    rt->family = family;
+    rt->type = body[7];
+    struct nl_attr_iter it = {body, len, NL_RTMSG_LEN};
+    uint16_t type;
+    const uint8_t *payload;
+    size_t plen;
+    int r;
+    while ((r = nl_attr_next(&it, &type, &payload, &plen)) > 0) {
+        if (type == RTA_PREFSRC) {
+            if (plen != alen)
+                return GX_E_MALFORMED;
+            memcpy(rt->prefsrc, payload, alen);
+            rt->has_prefsrc = true;
+        } else if (type == RTA_OIF) {
+            if (plen != 4)
+                return GX_E_MALFORMED;
+            rt->oif = nl_read32(payload);
+        }
+    }
+    if (r < 0)
+        return r;
+    msg->kind = GX_NL_ROUTE;
+    return GX_OK;
+}
+
 int gx_nl_parse(const uint8_t *p, size_t len, struct gx_nl_msg *msg)
 {
     memset(msg, 0, sizeof *msg);
@@ -205,6 +244,9 @@ int gx_nl_parse(const uint8_t *p, size_t len, struct gx_nl_msg *msg)
         break;
     case RTM_NEWLINK:
         r = nl_parse_link(body, body_len, msg);
+        break;
+    case RTM_NEWROUTE:
+        r = nl_parse_route(body, body_len, msg);
         break;
     default:
         msg->kind = GX_NL_OTHER;
@@ -259,6 +301,7 @@ int gx_nl_dump_feed(const uint8_t *p, size_t len, struct gx_nl_dump_state *st,
                 return GX_E_FAIL;
             }
             break;
+        case GX_NL_ROUTE:
         case GX_NL_OTHER:
             break;
         }
@@ -354,4 +397,34 @@ int gx_nl_dump(int fd, uint16_t type, uint32_t seq, uint8_t *buf, size_t buf_len
         if (r == 1)
             return GX_OK;
     }
+}
+
+/* Appends one attribute (header and payload, padded) at buf + off; returns the new offset. */
+static size_t nl_put_attr(uint8_t *buf, size_t off, uint16_t type, const void *payload,
+                          uint16_t plen)
+{
+    uint16_t alen = (uint16_t)(NL_ATTR_HDR_LEN + plen);
+    memcpy(buf + off, &alen, 2);
+    memcpy(buf + off + 2, &type, 2);
+    memcpy(buf + off + NL_ATTR_HDR_LEN, payload, plen);
+    return off + nl_align(alen);
+}
+
+size_t gx_nl_route_request(uint8_t *buf, uint32_t seq, uint8_t family, const uint8_t *bytes,
+                           uint32_t oif)
+{
+    uint16_t alen = family == AF_INET ? 4 : 16;
+    memset(buf, 0, GX_NL_ROUTE_REQUEST_MAX);
+    buf[NL_HDR_LEN] = family;                     /* rtm_family */
+    buf[NL_HDR_LEN + 1] = (uint8_t)(alen * 8);    /* rtm_dst_len: a host route */
+    size_t off = nl_put_attr(buf, NL_HDR_LEN + NL_RTMSG_LEN, RTA_DST, bytes, alen);
+    if (oif != 0)
+        off = nl_put_attr(buf, off, RTA_OIF, &oif, 4);
+    uint32_t len32 = (uint32_t)off;
+    uint16_t type = RTM_GETROUTE, flags = NLM_F_REQUEST;
+    memcpy(buf, &len32, 4);
+    memcpy(buf + 4, &type, 2);
+    memcpy(buf + 6, &flags, 2);
+    memcpy(buf + 8, &seq, 4);
+    return off;
 }

@@ -9,8 +9,10 @@
  * datagram to the parser.
  *
  * Only what net/netstate.c needs is decoded: an address's family, bytes, prefix length, IFA_F_*
- * flags and interface index (RTM_NEWADDR), and a link's index and ARPHRD_* type (RTM_NEWLINK).
- * Other attributes are skipped, after their lengths are checked.
+ * flags and interface index (RTM_NEWADDR), a link's index and ARPHRD_* type (RTM_NEWLINK), and
+ * a route's type, preferred source and output interface (RTM_NEWROUTE, the kernel's answer to
+ * the route question net/route_probe.c asks). Other attributes are skipped, after their lengths
+ * are checked.
  */
 #ifndef GX_NETLINK_H
 #define GX_NETLINK_H
@@ -34,10 +36,20 @@ struct gx_nl_link {
     uint16_t type;    /* ifi_type, ARPHRD_* */
 };
 
+/* One route (RTM_NEWROUTE), as the kernel answers "which route does this destination take?". */
+struct gx_nl_route {
+    uint8_t prefsrc[16]; /* RTA_PREFSRC: the source address the kernel picks; IPv4 in 4 bytes */
+    uint32_t oif;        /* RTA_OIF: the output interface, 0 when absent */
+    uint8_t family;      /* AF_INET or AF_INET6 */
+    uint8_t type;        /* rtm_type: RTN_UNICAST, RTN_LOCAL, RTN_UNREACHABLE, ... */
+    bool has_prefsrc;
+};
+
 enum gx_nl_kind {
     GX_NL_OTHER = 0, /* a message of another type or address family: skip it */
     GX_NL_ADDR,      /* RTM_NEWADDR of AF_INET or AF_INET6: msg.addr is filled */
     GX_NL_LINK,      /* RTM_NEWLINK: msg.link is filled */
+    GX_NL_ROUTE,     /* RTM_NEWROUTE of AF_INET or AF_INET6: msg.route is filled */
     GX_NL_DONE,      /* NLMSG_DONE, the end of a dump: msg.error is its status */
     GX_NL_ERROR,     /* NLMSG_ERROR: msg.error is the kernel's status (0 is an acknowledgement) */
 };
@@ -52,6 +64,7 @@ struct gx_nl_msg {
     int32_t error;  /* DONE and ERROR: 0 or a negative errno, exactly as the kernel wrote it */
     struct gx_nl_addr addr;
     struct gx_nl_link link;
+    struct gx_nl_route route;
 };
 
 /* The smallest buffer that holds any datagram of a dump: the kernel never builds a dump
@@ -115,5 +128,19 @@ int gx_nl_open(uint32_t groups);
  */
 int gx_nl_dump(int fd, uint16_t type, uint32_t seq, uint8_t *buf, size_t buf_len,
                struct gx_nl_dump_state *st, const struct gx_nl_sink *sink);
+
+/* The longest route question gx_nl_route_request() writes (header, rtmsg, RTA_DST of an IPv6
+ * address, RTA_OIF). */
+#define GX_NL_ROUTE_REQUEST_MAX 56
+
+/*
+ * Writes into buf (at least GX_NL_ROUTE_REQUEST_MAX bytes) the RTM_GETROUTE request "which route,
+ * and which source, for this destination?" that `ip route get` sends: family AF_INET (bytes[0..4))
+ * or AF_INET6 (bytes[0..16)), output interface oif when not 0 (a scoped IPv6 destination).
+ * Returns its length. Pure: no I/O. Several requests may share one datagram; the kernel answers
+ * each with an RTM_NEWROUTE or an NLMSG_ERROR (a negative errno: no route) carrying its seq.
+ */
+size_t gx_nl_route_request(uint8_t *buf, uint32_t seq, uint8_t family, const uint8_t *bytes,
+                           uint32_t oif);
 
 #endif

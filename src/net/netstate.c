@@ -11,10 +11,12 @@
  * change of addresses or routes, which makes the watcher build a new snapshot, also forgets every
  * answer the old routes gave.
  *
- * Asking the kernel about a destination ("probing") is socket(), connect() and getsockname() on
- * a UDP socket: connect() on UDP sends nothing, it only makes the kernel choose a route and a
+ * Asking the kernel about destinations ("probing") is first one RTM_GETROUTE round trip for all
+ * the destinations of a call that are not cached (net/route_probe.c: two system calls however
+ * many there are), and for those it leaves in doubt, socket(), connect() and getsockname() on a
+ * UDP socket: connect() on UDP sends nothing, it only makes the kernel choose a route and a
  * source address (RFC 6724 section 4 leaves source selection to the kernel). One socket per
- * family serves every probe of one gx_netstate_dest_info() call; between two probes it is
+ * family serves every such probe of one gx_netstate_dest_info() call; between two probes it is
  * disconnected (connect() to AF_UNSPEC), because Linux keeps the source address chosen by the
  * first connect() for every later one on the same socket.
  */
@@ -34,6 +36,7 @@
 #include "core/hash.h"
 #include "core/refcount.h"
 #include "core/status.h"
+#include "net/route_probe.h"
 
 /* The port put in a probe's sockaddr. connect() on a UDP socket sends no packet whatever the
  * port; the discard port is chosen so that no reader could think otherwise. */
@@ -64,6 +67,7 @@ struct gx_netstate {
     size_t n_slots; /* 0 or a power of two */
     size_t n_cached;
     atomic_uint_fast64_t probes;
+    struct gx_route_probe route; /* the route questions' netlink socket */
 };
 
 /* ---- building ---------------------------------------------------------------------------- */
@@ -119,6 +123,7 @@ static int netstate_adopt(struct gx_nl_addr *addrs, size_t n_addrs, struct gx_nl
     }
     gx_ref_init(&ns->ref);
     atomic_init(&ns->probes, 0);
+    gx_route_probe_init(&ns->route);
     ns->addrs = addrs;
     ns->n_addrs = n_addrs;
     ns->links = links;
@@ -364,6 +369,7 @@ void gx_netstate_unref(struct gx_netstate *ns)
     if (!ns || !gx_ref_put(&ns->ref))
         return;
     pthread_mutex_destroy(&ns->lock);
+    gx_route_probe_destroy(&ns->route);
     free(ns->slots);
     free(ns->addrs);
     free(ns->links);
@@ -596,14 +602,6 @@ static void info_unusable(struct gx_dest_info *info)
     info->native = -1;
 }
 
-/* Errors that say something about the destination (no route, no such family, no source
- * address, a link-local address without its interface, a firewall refusing connect()), as
- * opposed to a shortage of this moment (descriptors, memory) that must not be cached. */
-static bool errno_is_lasting(int e)
-{
-    return e != EMFILE && e != ENFILE && e != ENOMEM && e != ENOBUFS && e != EAGAIN && e != EINTR;
-}
-
 /* An open, unconnected socket of the family, or -1 with errno set. */
 static int probe_socket(struct probe_sockets *ps, int family)
 {
@@ -637,7 +635,7 @@ static void probe_dest(struct gx_netstate *ns, struct probe_sockets *ps, const s
     int family = dest->family;
     int fd = probe_socket(ps, family);
     if (fd < 0) {
-        *lasting = errno_is_lasting(errno);
+        *lasting = gx_route_errno_is_lasting(errno);
         return;
     }
     atomic_fetch_add_explicit(&ns->probes, 1, memory_order_relaxed);
@@ -645,7 +643,7 @@ static void probe_dest(struct gx_netstate *ns, struct probe_sockets *ps, const s
     socklen_t sa_len = gx_addr_to_sockaddr(dest, PROBE_PORT, &sa);
     ps->connected[family == AF_INET ? 0 : 1] = true;
     if (connect(fd, (const struct sockaddr *)&sa, sa_len) != 0) {
-        *lasting = errno_is_lasting(errno);
+        *lasting = gx_route_errno_is_lasting(errno);
         return;
     }
     struct sockaddr_in6 src;
@@ -687,25 +685,64 @@ int gx_netstate_dest_info(struct gx_netstate *ns, const struct gx_addr *dests, s
         }
         pthread_mutex_unlock(&ns->lock);
 
-        for (size_t j = 0; j < m && missing != 0; j++) {
+        if (missing == 0)
+            continue;
+        /* Look again: another thread may have asked about some meanwhile. Then one route
+         * question for all that are left, and connect() for what it leaves in doubt. */
+        struct gx_addr ask[DEST_BATCH];
+        size_t at[DEST_BATCH];
+        size_t k = 0;
+        pthread_mutex_lock(&ns->lock);
+        for (size_t j = 0; j < m; j++) {
             if (!(missing & ((uint64_t)1 << j)))
                 continue;
-            const struct gx_addr *dest = &dests[base + j];
-            struct gx_dest_info *info = &out[base + j];
-            dest_key(dest, &key);
-            /* Look again: an earlier element of this batch, or another thread, may have asked
-             * about the same destination meanwhile. */
-            pthread_mutex_lock(&ns->lock);
-            bool hit = cache_lookup(ns, &key, info);
-            pthread_mutex_unlock(&ns->lock);
-            if (hit)
+            dest_key(&dests[base + j], &key);
+            if (cache_lookup(ns, &key, &out[base + j]))
                 continue;
-            bool lasting;
-            probe_dest(ns, &ps, dest, info, &lasting);
+            /* An earlier destination of this batch may be the same one. */
+            bool dup = false;
+            for (size_t i = 0; i < k && !dup; i++)
+                dup = gx_addr_equal(&ask[i], &key);
+            if (!dup) {
+                ask[k] = key;
+                at[k++] = base + j;
+            }
+        }
+        pthread_mutex_unlock(&ns->lock);
+        struct gx_route_answer ans[DEST_BATCH];
+        gx_route_probe_ask(&ns->route, ask, k, ans);
+        for (size_t i = 0; i < k; i++) {
+            struct gx_dest_info *info = &out[at[i]];
+            bool lasting = true;
+            if (ans[i].state == GX_ROUTE_USABLE) {
+                atomic_fetch_add_explicit(&ns->probes, 1, memory_order_relaxed);
+                info_unusable(info);
+                info->usable = true;
+                info->source = ans[i].source;
+                gx_netstate_describe_source(ns, &info->source, info);
+            } else if (ans[i].state == GX_ROUTE_UNUSABLE) {
+                atomic_fetch_add_explicit(&ns->probes, 1, memory_order_relaxed);
+                info_unusable(info);
+                lasting = ans[i].lasting;
+            } else {
+                probe_dest(ns, &ps, &dests[at[i]], info, &lasting);
+            }
             if (lasting) {
                 pthread_mutex_lock(&ns->lock);
-                cache_insert(ns, &key, info);
+                cache_insert(ns, &ask[i], info);
                 pthread_mutex_unlock(&ns->lock);
+            }
+        }
+        /* Duplicates within the batch copy the answer of their first occurrence. */
+        for (size_t j = 0; j < m; j++) {
+            if (!(missing & ((uint64_t)1 << j)))
+                continue;
+            dest_key(&dests[base + j], &key);
+            for (size_t i = 0; i < k; i++) {
+                if (at[i] != base + j && gx_addr_equal(&ask[i], &key)) {
+                    out[base + j] = out[at[i]];
+                    break;
+                }
             }
         }
     }

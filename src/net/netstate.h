@@ -32,10 +32,12 @@ bool gx_netstate_has_ipv4(const struct gx_netstate *ns);
 bool gx_netstate_has_ipv6(const struct gx_netstate *ns);
 
 /*
- * Fills out[i] for dests[i], i < n: from the cache, or by asking the kernel (connect() on a UDP
- * socket, which sends nothing and does not block, then getsockname()) and caching the answer.
- * GX_OK, or a negative status (GX_E_MEMORY); an unreachable destination is not an error
- * (out[i].usable is false).
+ * Fills out[i] for dests[i], i < n: from the cache, or by asking the kernel and caching the
+ * answer. The destinations not cached are asked all at once over the snapshot's routing socket
+ * (RTM_GETROUTE, net/route_probe.h: two system calls for the batch); the few the routing answer
+ * leaves in doubt are asked with connect() on a UDP socket, which sends nothing and does not
+ * block, then getsockname(). GX_OK, or a negative status (GX_E_MEMORY); an unreachable destination
+ * is not an error (out[i].usable is false).
  *
  * An IPv4-mapped IPv6 destination is asked over an IPv6 socket, as a program connecting to it
  * would: its source is IPv4-mapped too, and its prefix length, flags and interface are those of
@@ -119,7 +121,7 @@ void gx_netstate_describe_source(const struct gx_netstate *ns, const struct gx_a
                                  struct gx_dest_info *info);
 
 struct gx_netstate_stats {
-    uint64_t probes;  /* destinations asked of the kernel (connect() calls) */
+    uint64_t probes;  /* destinations asked of the kernel (by RTM_GETROUTE or connect()) */
     size_t cached;    /* destinations in the cache */
     size_t addresses; /* interface addresses listed */
     size_t links;     /* links listed */

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for net/netlink.c: the input is one datagram of netlink messages. It is walked
- * message by message with gx_nl_parse(), fed to the dump state machine with the first message's
+ * message by message with gx_nl_parse() (address, link and route messages alike), fed to the dump state machine with the first message's
  * sequence number, and the address and link records it yields become a snapshot whose every
  * address is then described (net/netstate.c's binary searches over untrusted records).
  *
@@ -60,6 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (used < 0)
             break;
         if (used == 0 || (size_t)used > left)
+            abort();
+        /* A route answer (net/route_probe.c reads these) is of a family it can use. */
+        if (msg.kind == GX_NL_ROUTE && msg.route.family != AF_INET && msg.route.family != AF_INET6)
             abort();
         p += used;
         left -= (size_t)used;
