@@ -38,7 +38,7 @@ struct question {
     enum q_result result;
     unsigned step;      /* position in the (attempt, server) schedule */
     bool edns;          /* the next query carries EDNS0 */
-    bool edns_dropped;  /* already retried without EDNS0 at this step */
+    bool edns_dropped;  /* retried without EDNS0 once: no EDNS0 for the rest of the question */
     bool tcp;           /* the next query goes over TCP (same step) */
     bool saw_timeout, saw_servfail;
     bool refused_only;  /* every server so far answered port-unreachable */
@@ -208,9 +208,10 @@ static void question_advance(struct gx_dns_lookup *l, int qi, enum q_result why,
     if (why != R_NONE)
         q->refused_only = false;
     q->step++;
-    q->tcp = false;
-    q->edns = true;
-    q->edns_dropped = false;
+    q->tcp = (l->conf->options & GX_RES_USE_VC) != 0;
+    /* EDNS0, once dropped for a server's FORMERR/NOTIMP/BADVERS, stays dropped for the rest of
+     * the question (T20): a retry per step would double every later query. */
+    q->edns = !q->edns_dropped;
     q->keep_deadline_us = 0;
     if (q->step >= l->nsteps) {
         enum q_result r = q->saw_servfail ? R_SERVFAIL : q->saw_timeout ? R_TIMEOUT : R_FAIL;
@@ -322,8 +323,15 @@ static void question_reply(struct gx_dns_lookup *l, int qi, struct flight *f, co
     case GX_DNS_RCODE_SERVFAIL:
         question_advance(l, qi, R_SERVFAIL, now);
         return;
+    case GX_DNS_RCODE_FORMERR:
+        /* T20: FORMERR to a query without EDNS0 (the retry, or EDNS0 already dropped) is final,
+         * as in glibc, where FORMERR is not among the codes that try the next server: the
+         * query itself is what the server rejects, and every server would say the same. */
+        q->server_used = f->server;
+        question_done(l, qi, R_FAIL, now);
+        return;
     default:
-        /* REFUSED, NOTIMP, FORMERR after the EDNS retry, YXDOMAIN and every other code (S09):
+        /* REFUSED, NOTIMP after the EDNS retry, YXDOMAIN and every other code (S09):
          * this server cannot help; the next one may. */
         question_advance(l, qi, R_FAIL, now);
         return;
@@ -353,8 +361,10 @@ static void question_reply(struct gx_dns_lookup *l, int qi, struct flight *f, co
         return;
     }
     bool found = q->qtype == GX_DNS_TYPE_PTR ? n == 1 : q->addrs.n > 0;
-    if (!found && r->ancount == 0 && !r->aa && !r->ra && r->nscount == 0) {
-        /* T23: a lame referral (no answer, not authoritative, no recursion): next server. */
+    unsigned additional = r->arcount - (r->has_opt ? 1u : 0u);
+    if (!found && r->ancount == 0 && !r->aa && !r->ra && additional == 0) {
+        /* T23: a lame referral (no answer, not authoritative, no recursion, no glue: glibc's
+         * rule, with our own OPT echo not counted as glue): next server. */
         question_advance(l, qi, R_FAIL, now);
         return;
     }
@@ -450,10 +460,30 @@ static void flight_timeout(struct gx_io *io, uint64_t now)
 
 /* ---- sending --------------------------------------------------------------------------------- */
 
-static int question_build(struct gx_dns_lookup *l, struct question *q, uint8_t *buf)
+/* Whether id is taken by another question of the lookup that may still get a reply: one in a
+ * flight, or one of the batch being built (qis[0..n)). */
+static bool question_id_taken(const struct gx_dns_lookup *l, const struct question *q,
+                              uint16_t id, const int *qis, unsigned n)
 {
-    if (gx_random_u16(&q->id) < 0)
-        return GX_E_SYSTEM; /* fail closed: no predictable IDs (P10) */
+    for (unsigned i = 0; i < n; i++)
+        if (&l->q[qis[i]] != q && l->q[qis[i]].id == id)
+            return true;
+    for (unsigned i = 0; i < l->nq; i++)
+        if (&l->q[i] != q && l->q[i].flight >= 0 && l->q[i].id == id)
+            return true;
+    return false;
+}
+
+/* A fresh random ID (P10), never one another live question of the lookup holds: A and AAAA of
+ * one lookup never share an ID (V12; CVE-2022-30295, CVE-2023-31147), so that a reply can only
+ * ever match the question it answers. prev: the questions of this batch already built. */
+static int question_build(struct gx_dns_lookup *l, struct question *q, uint8_t *buf,
+                          const int *prev, unsigned nprev)
+{
+    do {
+        if (gx_random_u16(&q->id) < 0)
+            return GX_E_SYSTEM; /* fail closed: no predictable IDs (P10) */
+    } while (question_id_taken(l, q, q->id, prev, nprev));
     return gx_dns_query_build(buf, GX_DNS_QUERY_MAX, q->id, l->search.names[q->cand], q->qtype,
                               q->edns);
 }
@@ -470,7 +500,7 @@ static void flight_launch(struct gx_dns_lookup *l, const int *qis, unsigned n, u
     int qlen[LOOKUP_QUESTIONS];
     int st = f ? GX_OK : GX_E_LIMIT;
     for (unsigned i = 0; st >= 0 && i < n; i++) {
-        qlen[i] = question_build(l, &l->q[qis[i]], query[i]);
+        qlen[i] = question_build(l, &l->q[qis[i]], query[i], qis, i);
         st = qlen[i];
     }
     if (st >= 0) {
@@ -659,7 +689,7 @@ static void lookup_take_answer(struct gx_dns_lookup *l, size_t ci)
 /*
  * Takes the candidates' outcomes into account in search-list order, as res_search would have met
  * them one after the other: the first answer wins; NXDOMAIN, NODATA and SERVFAIL go on to the next
- * name; any other failure ends the search, except that the name itself is still asked if it was
+ * name (SERVFAIL not under strict-error); any other failure ends the search, except that the name itself is still asked if it was
  * not. In parallel-search mode later candidates may already be done (or still flying: the lookup
  * waits for them in order); sequentially the next one starts only now.
  */
@@ -677,6 +707,11 @@ static void lookup_decide(struct gx_dns_lookup *l)
         if (r == R_ANSWER) {
             lookup_take_answer(l, l->decide);
             lookup_finish(l, GX_OK);
+            return;
+        }
+        if (r == R_SERVFAIL && (l->conf->options & GX_RES_STRICT_ERROR)) {
+            /* S08 strict: a server failure ends the search, whatever later names would say. */
+            lookup_finish(l, GX_E_AGAIN);
             return;
         }
         if (l->decide == l->search.as_is && l->search.as_is_first)
@@ -823,6 +858,7 @@ int gx_dns_lookup_start(struct gx_engine *e, const struct gx_dns_params *p, gx_d
             q->qtype = types[k];
             q->flight = -1;
             q->edns = true;
+            q->tcp = (p->conf->options & GX_RES_USE_VC) != 0; /* T25: every query over TCP */
             q->refused_only = true;
             gx_addrlist_init(&q->addrs);
         }

@@ -102,16 +102,17 @@ static int lookup_dns_start(struct gx_lookup *lk)
     if (lk->family == AF_UNSPEC) {
         p.want_a = true;
         p.want_aaaa = !no_aaaa;
-    } else if (lk->family == AF_INET || lk->dns_stage == 2) {
+    } else if (lk->family == AF_INET || lk->dns_stage == DNS_STAGE_A) {
         p.want_a = true;
     } else {
         p.want_aaaa = !no_aaaa;
         if (!p.want_aaaa) {
-            /* options no-aaaa: the AAAA stage answers "no data" without a query. */
+            /* options no-aaaa: the AAAA stage answers "no data" without a query. Without
+             * AI_V4MAPPED the A query is still sent, as glibc does, only to tell a name that
+             * does not exist (EAI_NONAME) from one without IPv6 addresses (EAI_NODATA); its
+             * addresses are not used (DNS_STAGE_A_PROBE). */
             lk->dns_status1 = GX_E_NODATA;
-            if (!(lk->flags & AI_V4MAPPED))
-                return GX_E_NODATA;
-            lk->dns_stage = 2;
+            lk->dns_stage = (lk->flags & AI_V4MAPPED) ? DNS_STAGE_A : DNS_STAGE_A_PROBE;
             p.want_a = true;
         }
     }
@@ -154,7 +155,9 @@ static int lookup_name(struct gx_lookup *lk)
     }
     if (name_is_never_asked(lk->node, lk->node_len) || lk->ctx->dns_off)
         return GX_E_NONAME;
-    lk->dns_stage = 1;
+    lk->dns_stage = DNS_STAGE_FIRST;
+    memset(&lk->dns_stats, 0, sizeof lk->dns_stats);
+    lk->dns_stats.rcode = -1;
     st = lookup_dns_start(lk);
     return st < 0 ? st : 1;
 }
@@ -344,14 +347,35 @@ static int dns_stages_status(int s1, int s2)
 }
 
 /* A DNS lookup ended (from the engine's deferred work): take its answer and go on. */
+/* The stats of a lookup made of two DNS stages add up: queries summed, the shortest TTL of the
+ * answers used, the server and rcode of the stage whose answer was used (the last one else). */
+static void dns_stats_add(struct gx_lookup *lk, const struct gx_dns_stats *s, bool used)
+{
+    struct gx_dns_stats *t = &lk->dns_stats;
+    bool answered = t->server.sin6_family != 0;
+    t->queries += s->queries;
+    if (used) {
+        if (!answered || (s->ttl_s < t->ttl_s))
+            t->ttl_s = s->ttl_s;
+        if (!answered)
+            t->server = s->server;
+    }
+    if (!answered && s->rcode >= 0)
+        t->rcode = s->rcode;
+}
+
 static void lookup_dns_done(struct gx_dns_lookup *l, void *arg)
 {
     struct gx_lookup *lk = arg;
     lk->dns = NULL;
     int st = gx_dns_lookup_status(l);
-    lk->dns_stats = *gx_dns_lookup_stats(l);
-    bool mapped = lk->family == AF_INET6 && lk->dns_stage == 2;
-    if (st >= 0) {
+    bool mapped = lk->family == AF_INET6 && lk->dns_stage == DNS_STAGE_A;
+    size_t had = lk->addrs.n;
+    if (lk->dns_stage == DNS_STAGE_A_PROBE) {
+        /* no-aaaa, AF_INET6: the A answer only says the name exists. */
+        if (st >= 0)
+            st = GX_E_NODATA;
+    } else if (st >= 0) {
         struct gx_addrlist got;
         gx_addrlist_init(&got);
         st = gx_dns_lookup_take(l, &got);
@@ -370,16 +394,18 @@ static void lookup_dns_done(struct gx_dns_lookup *l, void *arg)
         if (st >= 0)
             lk->source = GAIX_SOURCE_DNS;
     }
-    bool second = lk->family == AF_INET6 && lk->dns_stage == 1 && (lk->flags & AI_V4MAPPED) &&
+    dns_stats_add(lk, gx_dns_lookup_stats(l), lk->addrs.n > had);
+    bool second = lk->family == AF_INET6 && lk->dns_stage == DNS_STAGE_FIRST &&
+                  (lk->flags & AI_V4MAPPED) &&
                   ((lk->flags & AI_ALL) || lk->addrs.n == 0) && st != GX_E_MEMORY;
     if (second) {
         lk->dns_status1 = st;
-        lk->dns_stage = 2;
+        lk->dns_stage = DNS_STAGE_A;
         int s2 = lookup_dns_start(lk);
         if (s2 >= 0)
             return; /* resumes here when stage 2 ends */
         st = s2;
-    } else if (lk->dns_stage == 2 && lk->addrs.n == 0 && st < 0) {
+    } else if (lk->dns_stage == DNS_STAGE_A && lk->addrs.n == 0 && st < 0) {
         st = dns_stages_status(lk->dns_status1, st);
     }
     if (lk->addrs.n > 0)

@@ -34,6 +34,14 @@ struct gx_lookup;
 typedef void gx_lookup_done_fn(struct gx_lookup *lk);
 
 /* Everything one lookup carries from step to step. */
+/* The DNS stages of one lookup (gx_lookup.dns_stage). */
+enum {
+    DNS_STAGE_NONE = 0,
+    DNS_STAGE_FIRST,   /* what the family asks: A and AAAA, A, or AAAA */
+    DNS_STAGE_A,       /* AF_INET6 with AI_V4MAPPED: A, mapped, after AAAA found none (or AI_ALL) */
+    DNS_STAGE_A_PROBE, /* AF_INET6 with options no-aaaa: A, only to tell NONAME from NODATA */
+};
+
 struct gx_lookup {
     gaix_ctx *ctx;
     const char *node; /* NULL: no node */
@@ -54,7 +62,7 @@ struct gx_lookup {
     bool own_engine;              /* private_engine is initialised */
     struct gx_engine private_engine;
     struct gx_dns_lookup *dns;    /* in flight, or NULL */
-    int dns_stage;                /* AF_INET6 with AI_V4MAPPED asks AAAA, then A */
+    int dns_stage;                /* DNS_STAGE_*: AF_INET6 with AI_V4MAPPED asks AAAA, then A */
     int dns_status1;              /* the first stage's outcome */
     gx_lookup_done_fn *done;      /* called once when a lookup that went to DNS ends */
     uint64_t deadline_us;         /* the caller's deadline for DNS, 0: the schedule's */

@@ -96,6 +96,10 @@ enum gx_tcp_result gx_tcp_step(struct gx_tcp *t)
         if (t->len_have < 2)
             return GX_TCP_PROGRESS;
         t->msg_len = (size_t)t->len_buf[0] << 8 | t->len_buf[1];
+        /* T10: a length of 0 (or one shorter than a DNS header) frames no message at all; the
+         * stream cannot be trusted for what follows: the server failed. */
+        if (t->msg_len < 12)
+            return GX_TCP_FAILED;
         t->msg_have = 0;
         if (t->msg_len > t->msg_cap) {
             uint8_t *m = realloc(t->msg, t->msg_len);
