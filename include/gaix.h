@@ -79,7 +79,12 @@ typedef struct gaix_ctx gaix_ctx;
 /* A new context; cfg NULL means the system defaults. NULL with errno set on failure. */
 GAIX_API gaix_ctx *gaix_ctx_new(const struct gaix_config *cfg);
 
-/* Frees the context. Lists it returned stay valid: free them with gaix_freeaddrinfo(). */
+/* Frees the context. Lists it returned stay valid: free them with gaix_freeaddrinfo(). Every
+ * gaix_resolve() lookup not yet called back is cancelled and its callback runs once, with
+ * EAI_CANCELED (or its answer, if it was already queued), before this returns. While it runs
+ * the context is closing: a callback's gaix_resolve() on it returns NULL with errno ECANCELED
+ * (so no callback), and gaix_cancel() has no effect. No other thread may use the context once
+ * this is called. */
 GAIX_API void gaix_ctx_free(gaix_ctx *ctx);
 
 /* getaddrinfo() over the given context. */
@@ -115,6 +120,8 @@ GAIX_API int gaix_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *
  * EAI_CANCELED and frees the query's sockets at once. The query handle is valid until its
  * callback returns. Every async call on one context is thread-safe; callbacks run on the thread
  * that calls gaix_ctx_process() and may call gaix_resolve() and gaix_cancel() themselves.
+ * gaix_ctx_free() also runs callbacks (for the lookups it cancels); there gaix_resolve() on the
+ * closing context is refused (NULL, errno ECANCELED), so no callback is left behind.
  */
 typedef struct gaix_query gaix_query;
 
@@ -144,7 +151,9 @@ struct gaix_result {
 typedef void gaix_callback(gaix_query *q, struct gaix_result *r, void *arg);
 
 /* Starts a lookup; deadline_ms > 0 bounds it (EAI_AGAIN when it passes), 0 means the resolver's
- * own schedule (resolv.conf timeout x attempts x servers). NULL with errno on failure. */
+ * own schedule (resolv.conf timeout x attempts x servers). NULL with errno on failure, and then
+ * the callback never runs: EINVAL (no ctx or cb, deadline_ms < 0), ENOMEM, or ECANCELED (called
+ * from a callback that gaix_ctx_free() runs: the context is closing). */
 GAIX_API gaix_query *gaix_resolve(gaix_ctx *ctx, const char *node, const char *service,
                                   const struct addrinfo *hints, int deadline_ms,
                                   gaix_callback *cb, void *arg);

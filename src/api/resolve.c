@@ -9,6 +9,12 @@
  * lookups. A lookup whose answer is known at once (numeric, hosts) still completes through the
  * queue: the eventfd in the epoll set makes the descriptor readable (the callback never runs
  * inside gaix_resolve).
+ *
+ * gaix_ctx_free() (gx_async_free) cancels every lookup in flight and runs the callbacks itself.
+ * From the moment it takes the lock the context is closing: gaix_resolve() refuses new lookups
+ * with ECANCELED (an error from a start call means no callback), so a callback that starts a
+ * lookup cannot outlive the context, and one that retries on every error cannot keep
+ * gaix_ctx_free() from returning.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -40,6 +46,7 @@ struct gx_async {
     struct gx_engine engine;
     struct gaix_query *active;
     struct gaix_query *done_head, *done_tail;
+    bool closing; /* gx_async_free() is running: gaix_resolve() refuses new lookups */
 };
 
 static struct gx_async *async_get(gaix_ctx *ctx)
@@ -90,6 +97,13 @@ static void query_lookup_done(struct gx_lookup *lk)
     query_finish(q->ctx->async, q);
 }
 
+static void query_free(struct gaix_query *q)
+{
+    free(q->node);
+    free(q->service);
+    free(q);
+}
+
 static char *dup_or_null(const char *s, bool *failed)
 {
     if (!s)
@@ -118,9 +132,7 @@ gaix_query *gaix_resolve(gaix_ctx *ctx, const char *node, const char *service,
     q->node = dup_or_null(node, &failed);
     q->service = dup_or_null(service, &failed);
     if (failed) {
-        free(q->node);
-        free(q->service);
-        free(q);
+        query_free(q);
         errno = ENOMEM;
         return NULL;
     }
@@ -134,6 +146,14 @@ gaix_query *gaix_resolve(gaix_ctx *ctx, const char *node, const char *service,
     q->start_us = gx_engine_now_us();
 
     pthread_mutex_lock(&a->lock);
+    if (a->closing) {
+        /* Only a callback that gaix_ctx_free() runs can get here (any other caller would be
+         * using a context being freed): refuse, so no callback is promised. */
+        pthread_mutex_unlock(&a->lock);
+        query_free(q);
+        errno = ECANCELED;
+        return NULL;
+    }
     q->next = a->active;
     if (a->active)
         a->active->prev = q;
@@ -200,9 +220,7 @@ static void query_callback(struct gaix_query *q)
     r.elapsed_us = gx_engine_now_us() - q->start_us;
     gx_lookup_release(&q->lk);
     q->cb(q, &r, q->arg);
-    free(q->node);
-    free(q->service);
-    free(q);
+    query_free(q);
 }
 
 int gaix_ctx_process(gaix_ctx *ctx)
@@ -235,6 +253,7 @@ void gx_async_free(gaix_ctx *ctx)
     if (!a)
         return;
     pthread_mutex_lock(&a->lock);
+    a->closing = true;
     while (a->active) {
         struct gaix_query *q = a->active;
         gx_lookup_cancel(&q->lk);

@@ -510,6 +510,98 @@ run --help
 [[ "$out" == *"--reverse"* ]] && [[ "$out" == *"--ni-flags LIST"* ]] && ok "--help shows --reverse" ||
     not_ok "--help shows --reverse"
 
+# The DNS options, in --help with their values, and what the help says about them. None of these
+# sends a packet: a numeric host needs no DNS, and the others are refused before any lookup.
+help_text=$("$GAIX" --help)
+for want in "--server ADDR[:PORT]" "[::1]:5353" "--resolv-conf FILE" "--timeout SECONDS" \
+    "--attempts N" "--trace" "--no-dns"; do
+    [[ "$help_text" == *"$want"* ]] && ok "--help mentions $want" ||
+        not_ok "--help mentions $want"
+done
+expect_err "--timeout 0 refused" 64 "invalid value '0' for --timeout (1 to 30)" \
+    127.0.0.1 --timeout 0
+expect_err "--timeout 31 refused" 64 "invalid value '31' for --timeout (1 to 30)" \
+    127.0.0.1 --timeout=31
+expect_err "--attempts 6 refused" 64 "invalid value '6' for --attempts (1 to 5)" \
+    127.0.0.1 --attempts 6
+expect_err "a fourth --server refused" 64 "at most 3 --server options" 127.0.0.1 \
+    --server 127.0.0.1 --server 127.0.0.2 --server 127.0.0.3 --server 127.0.0.4
+expect_err "--no-dns takes no value" 64 "option '--no-dns' takes no value" 127.0.0.1 --no-dns=1
+expect_err "missing resolv.conf" 64 "--resolv-conf $tmp/nonexistent: No such file or directory" \
+    127.0.0.1 --resolv-conf "$tmp/nonexistent"
+# --server forms the help shows are accepted (the context is made; a numeric host asks nothing).
+for s in 192.0.2.53 192.0.2.53:5353 2001:db8::53 "[::1]:5353" ::1:53 fe80::1%lo "[fe80::1%lo]:53"; do
+    expect "--server $s accepted" 0 "[(2, 1, 6, '', ('127.0.0.1', 80))]" \
+        127.0.0.1 80 --socktype stream --format python --server "$s" --resolv-conf ""
+done
+# A malformed one fails when the context is made (gaix.1: EAI_SYSTEM, exit 70).
+for s in 127.1 "[::1]:0" 192.0.2.53:65536 "[::1" fe80::1%nosuchif0; do
+    expect_err "--server $s refused" 70 "(EAI_SYSTEM): Invalid argument" \
+        127.0.0.1 80 --server "$s" --resolv-conf ""
+done
+expect "--resolv-conf \"\" accepted" 0 "[(2, 1, 6, '', ('127.0.0.1', 80))]" \
+    127.0.0.1 80 --socktype stream --format python --resolv-conf ""
+run 127.0.0.1 80 --socktype stream --trace "${CFG[@]}"
+[ "$status" = 0 ] && [[ "$err" == "gaix: trace: source numeric, "*" ms" ]] &&
+    ok "--trace: a numeric host" || not_ok "--trace: a numeric host" "status $status" "$err"
+run alpha 80 --socktype stream --trace "${CFG[@]}"
+[ "$status" = 0 ] && [[ "$err" == "gaix: trace: source hosts, "*" ms" ]] &&
+    ok "--trace: a hosts name" || not_ok "--trace: a hosts name" "status $status" "$err"
+run nosuch.test 80 --trace "${CFG[@]}"
+[ "$status" = 68 ] && [[ "$err" == "gaix: trace: source none, "*$'\n'"gaix: nosuch.test 80: "* ]] &&
+    ok "--trace on failure, then the failure line" ||
+    not_ok "--trace on failure, then the failure line" "status $status" "$err"
+run --reverse 127.0.0.1 80 --trace "${CFG[@]}"
+[ "$status" = 0 ] && [ -z "$err" ] && ok "--trace with --reverse prints nothing" ||
+    not_ok "--trace with --reverse prints nothing" "status $status" "$err"
+# --no-dns after --server turns DNS off: no query, EAI_NONAME at once. (Were it ignored, the
+# query would go to a closed port of 127.0.0.1 and end in EAI_AGAIN, still on loopback.)
+out=$("$GAIX" nosuch.test 80 --hosts "$tmp/hosts" --resolv-conf "" --server 127.0.0.1:9 \
+    --timeout 1 --attempts 1 --no-dns --trace 2>&1)
+status=$?
+[ "$status" = 68 ] && [[ "$out" != *"quer"* ]] && [[ "$out" == *"(EAI_NONAME)"* ]] &&
+    ok "--no-dns after --server: no DNS" || not_ok "--no-dns after --server: no DNS" "$out"
+
+# No drift: every option of the parser's table (tools/gaix/options.c) has an entry in --help, and
+# every option with an entry in --help has one in the man page (docs/gaix.1, an option named
+# after .TP); neither text names an option the other lacks. A mention in passing is no entry.
+src=$(cd "$(dirname "$0")/../.." && pwd)
+specs=$(sed -n '/^static const struct option_spec option_specs\[\] = {/,/^};/p' \
+    "$src/tools/gaix/options.c")
+parser_long=$(sed -n 's/^ *{"\([a-z0-9-]*\)", .*/\1/p' <<<"$specs" | sort -u)
+parser_short=$(sed -n "s/^ *{[^,]*, '\\([^\\\\]\\)', .*/\\1/p" <<<"$specs" | sort -u)
+# "  -4   ...", "  -h, --help   ...", "      --family FAMILY   ...": the part before the text.
+help_entries=$(grep -E '^ {2}( {4})?-' <<<"$help_text" | sed -E 's/^ +//; s/  .*$//')
+help_long=$(grep -o -- '--[a-z][a-z0-9-]*' <<<"$help_entries" | sed 's/^--//' | sort -u)
+help_short=$(grep -oE -- '(^|, )-[[:alnum:]]\b' <<<"$help_entries" | sed 's/^, //; s/^-//' |
+    sort -u)
+help_all_long=$(grep -o -- '--[a-z][a-z0-9-]*' <<<"$help_text" | sed 's/^--//' | sort -u)
+man_entries=$(awk 'after_tp { print; after_tp = 0 } /^\.TP/ { after_tp = 1 }' \
+    "$src/docs/gaix.1" | grep '^\.B' | tr -d '\\')
+man_long=$(grep -o -- '--[a-z][a-z0-9-]*' <<<"$man_entries" | sed 's/^--//' | sort -u)
+man_short=$(grep -oE -- '(^\.B[IR]? |" )-[[:alnum:]]\b' <<<"$man_entries" | sed 's/.*-//' |
+    sort -u)
+man_all_long=$(grep -o -- '\\-\\-[a-z][a-z0-9\\-]*' "$src/docs/gaix.1" | tr -d '\\' |
+    sed 's/^--//' | grep -vx name | sort -u) # "--name value": the grammar's placeholder
+# missing_from WANT HAVE: the words of WANT that HAVE lacks, on one line.
+missing_from() { comm -23 <(echo "$1") <(echo "$2") | tr '\n' ' '; }
+if [ "$(wc -l <<<"$parser_long")" -lt 15 ] || [ "$(wc -l <<<"$parser_short")" -lt 4 ]; then
+    not_ok "the option table of options.c was read" "long: $parser_long" "short: $parser_short"
+else
+    missing="$(missing_from "$parser_long" "$help_long")$(missing_from "$parser_short" "$help_short")"
+    [ -z "$missing" ] && ok "--help has an entry for every option the parser accepts" ||
+        not_ok "--help has an entry for every option the parser accepts" "missing: $missing"
+    extra=$(missing_from "$help_all_long" "$parser_long")
+    [ -z "$extra" ] && ok "--help names no option the parser refuses" ||
+        not_ok "--help names no option the parser refuses" "unknown: $extra"
+    missing="$(missing_from "$help_long" "$man_long")$(missing_from "$help_short" "$man_short")"
+    [ -z "$missing" ] && ok "gaix.1 has an entry for every option --help lists" ||
+        not_ok "gaix.1 has an entry for every option --help lists" "missing: $missing"
+    extra=$(missing_from "$man_all_long" "$help_long")
+    [ -z "$extra" ] && ok "gaix.1 names no option --help lacks" ||
+        not_ok "gaix.1 names no option --help lacks" "extra: $extra"
+fi
+
 # A lost write is a failure.
 if [ -w /dev/full ]; then
     "$GAIX" 127.0.0.1 80 "${CFG[@]}" >/dev/full 2>"$tmp/stderr"

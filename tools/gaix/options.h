@@ -6,8 +6,11 @@
  * their value as "--name value" or "--name=value"; the short ones (-4, -6, -h, -V) take none and
  * may be grouped ("-4h"). HOST "-" means no host (NULL) and "*" is passed on as it is; SERVICE
  * omitted or "-" means no service. A later -4, -6 or --family overrides an earlier one, and so
- * does a later --hosts, --services, --gai-conf, --policy or --format; --flags add up. -h and -V
- * win over everything after them.
+ * does a later --hosts, --services, --gai-conf, --policy, --format, --resolv-conf, --timeout or
+ * --attempts; --flags add up, and so do --server options (up to CLI_SERVERS_MAX), except that
+ * --no-dns empties the server list (DNS off) and a --server after it starts a new one. --server's
+ * value is passed on as it is: the library reads it when the context is made. -h and -V win
+ * over everything after them.
  *
  * --reverse (anywhere on the line) asks getnameinfo() instead: the operands are then ADDRESS,
  * kept as text for reverse.c to read, and PORT, a number 0-65535 (omitted or "-": 0); --ni-flags
@@ -39,8 +42,8 @@ struct cli_options {
     int reverse;                            /* --reverse: ask reverse_query instead */
     struct cli_reverse_query reverse_query; /* its address is only checked by reverse.c */
     enum cli_format format;
-    /* Set by --hosts, --services, --gai-conf or --policy: look up through a context made from
-     * `config` instead of the default context. */
+    /* Set by --hosts, --services, --gai-conf, --policy, the DNS options or --trace: look up
+     * through a context made from `config` instead of the default context. */
     int use_context;
     struct gaix_config config; /* reload_interval_ms is GAIX_RELOAD_NEVER: one lookup, no reload */
     /* DNS: --server (up to CLI_SERVERS_MAX, NULL-terminated for config.nameservers), --timeout
