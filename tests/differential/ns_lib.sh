@@ -11,6 +11,11 @@
 #                               ("files" only: the libc never asks DNS), host.conf ("multi on")
 #                               and resolv.conf (127.0.0.1) in WORK, bind-mounted over /etc;
 #                               nscd's socket hidden
+#   ns_etc_dns WORK SEARCH OPTS [SERVER...]
+#                               after ns_etc_setup: nsswitch.conf "files dns" and resolv.conf
+#                               naming the SERVERs (default 127.0.0.1: loopback addresses of
+#                               the namespace only), a search list and options
+#                               (test_gai_dns_diff.sh)
 #
 # Scenarios: lo (loopback only), v4 (192.0.2.2/24, IPv6 disabled on the veth ends), v6
 # (2001:db8:1::2/64 + fd00:1::2/64 + fe80::2/64, no IPv4 but loopback), dual (both). No packet
@@ -24,6 +29,7 @@ ns_skip() {
         exit 1
     fi
     echo "SKIPPED: $1"
+    echo "0 passed, 0 failed"
     exit 0
 }
 
@@ -112,4 +118,21 @@ ns_net_setup() {
     v6 | dual) ip -6 route add default via 2001:db8:1::1 dev v0 onlink || return 1 ;;
     esac
     return 0
+}
+
+# ns_etc_dns WORK SEARCH OPTIONS [SERVER...]: after ns_etc_setup, the libc asks DNS too:
+# nsswitch.conf says "hosts: files dns" and resolv.conf names each SERVER (default 127.0.0.1;
+# servers the caller starts on the namespace's own loopback), with "search SEARCH" and "options
+# OPTIONS" when not empty. The files are rewritten in place, so the bind mounts over /etc show
+# the new text at once.
+ns_etc_dns() {
+    local work=$1 search=$2 options=$3 s
+    shift 3
+    [ $# -gt 0 ] || set -- 127.0.0.1
+    printf 'hosts: files dns\nservices: files\n' >"$work/nsswitch.conf" || return 1
+    {
+        for s in "$@"; do echo "nameserver $s"; done
+        [ -z "$search" ] || echo "search $search"
+        [ -z "$options" ] || echo "options $options"
+    } >"$work/resolv.conf"
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes the zone of gaix's DNS tests, served by a real authoritative server (NSD).
 
-    zones.py DIR [--whoami TEXT] [--load-names N]
+    zones.py DIR [--whoami TEXT] [--load-names N] [--extra]
 
 DIR/test.zone is the zone "test." with (every address from the documentation ranges,
 RFC 5737 and RFC 3849):
@@ -22,7 +22,24 @@ RFC 5737 and RFC 3849):
                     and AAAA 2001:db8:10ad::I (hex) for load tests and benchmarks
   whoami.test       TXT TEXT (--whoami, default "ns"): which of several instances answered
 
-The output depends only on the arguments, so a test can assert exact answers.
+With --extra (tests/dns/test_dns_nsd.sh, test_async_dns.sh, the DNS differential test), more
+zones beside it, each DIR/<zone name>.zone as dns_harness.sh's nsd_start expects:
+
+  test.zone gains   ttl.test     A 192.0.2.5 (TTL 60), AAAA 2001:db8::5 (TTL 30)
+                    ttlcname.test CNAME ttl.test (TTL 10)
+                    badptr.test  A 192.0.2.66 (its PTR is not a host name)
+                    dangling.test CNAME nx.test (NXDOMAIN), cnodata.test CNAME nodata.test,
+                    outside.test CNAME www.example. (out of zone: NSD gives the CNAME alone)
+                    UpperCase.test CNAME Two.Test. (the case of names in answers)
+                    badcname.test CNAME "bad target.test" (not a host name), which has
+                    A 192.0.2.7; under_score.test A 192.0.2.8
+  2.0.192.in-addr.arpa.zone      PTR for 192.0.2.1 a.test, .2 v4only.test, .3 and .4
+                                 two.test, .21 host.s1.test, .66 "bad name.test" (a space:
+                                 no host name, TEST-VECTORS N06); nothing for .99
+  8.b.d.0.1.0.0.2.ip6.arpa.zone  PTR for 2001:db8::1 a.test, ::2 v6only.test, ::3 two.test
+  ..zone            the root zone "." (file name "." + ".zone"): SOA and NS only, so that a
+                    name outside test. is NXDOMAIN, as a recursive resolver would say,
+                    instead of NSD's REFUSED for names outside its zones
 """
 
 import argparse
@@ -72,19 +89,66 @@ def zone_text(whoami, load_names):
     return "".join(lines)
 
 
+EXTRA_TEST = """ttl         60 IN A    192.0.2.5
+ttl         30 IN AAAA 2001:db8::5
+ttlcname    10 IN CNAME ttl
+badptr      IN A    192.0.2.66
+dangling    IN CNAME nx.test.
+cnodata     IN CNAME nodata.test.
+outside     IN CNAME www.example.
+UpperCase   IN CNAME Two.Test.
+badcname    IN CNAME bad\\032target.test.
+bad\\032target IN A 192.0.2.7
+under_score IN A    192.0.2.8
+"""
+
+REVERSE4 = {1: "a.test.", 2: "v4only.test.", 3: "two.test.", 4: "two.test.",
+            21: "host.s1.test.", 66: "bad\\032name.test."}
+REVERSE6 = {1: "a.test.", 2: "v6only.test.", 3: "two.test."}
+
+
+def soa_zone(origin, body):
+    return ("$ORIGIN %s\n$TTL 300\n"
+            "@ IN SOA ns.test. hostmaster.test. 1 3600 600 86400 60\n"
+            "@ IN NS  ns.test.\n%s" % (origin, body))
+
+
+def extra_zones():
+    """The zones --extra writes beside test.zone: {file name: text}."""
+    v4 = "".join("%d IN PTR %s\n" % (k, v) for k, v in sorted(REVERSE4.items()))
+    # 2001:db8::K in ip6.arpa, less the zone's 8 nibbles: 24 nibbles, K's first.
+    v6 = "".join("%s IN PTR %s\n" % (".".join(("%024x" % k)[::-1]), v)
+                 for k, v in sorted(REVERSE6.items()))
+    return {
+        "2.0.192.in-addr.arpa.zone": soa_zone("2.0.192.in-addr.arpa.", v4),
+        "8.b.d.0.1.0.0.2.ip6.arpa.zone": soa_zone("8.b.d.0.1.0.0.2.ip6.arpa.", v6),
+        "..zone": soa_zone(".", ""),
+    }
+
+
+def write_atomic(path, text):
+    with open(path + ".tmp", "w", encoding="ascii") as f:
+        f.write(text)
+    os.rename(path + ".tmp", path)
+
+
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("dir")
     p.add_argument("--whoami", default="ns")
     p.add_argument("--load-names", type=int, default=1000)
+    p.add_argument("--extra", action="store_true",
+                   help="also the reverse zones, the root zone and the TTL names")
     a = p.parse_args(argv)
     if not 0 <= a.load_names <= LOAD_MAX:
         p.error("--load-names must be 0..%d" % LOAD_MAX)
     os.makedirs(a.dir, exist_ok=True)
-    path = os.path.join(a.dir, "test.zone")
-    with open(path + ".tmp", "w", encoding="ascii") as f:
-        f.write(zone_text(a.whoami, a.load_names))
-    os.rename(path + ".tmp", path)
+    text = zone_text(a.whoami, a.load_names)
+    if a.extra:
+        text += EXTRA_TEST
+        for name, zone in extra_zones().items():
+            write_atomic(os.path.join(a.dir, name), zone)
+    write_atomic(os.path.join(a.dir, "test.zone"), text)
     return 0
 
 
