@@ -61,7 +61,8 @@ struct gaix_config {
 
     /* DNS. The file is read with resolv.conf(5) syntax; the fields below override it. Only a
      * context that reads the system file (resolv_conf_path NULL) also honours the LOCALDOMAIN
-     * and RES_OPTIONS variables (through secure_getenv). */
+     * and RES_OPTIONS variables (through secure_getenv), after the file and before the fields
+     * below: `search` given here ignores LOCALDOMAIN, `options` here apply after RES_OPTIONS. */
     const char *resolv_conf_path; /* NULL: /etc/resolv.conf. "": none (defaults: 127.0.0.1) */
     /* NULL-terminated; replaces the file's servers (at most 3 used): "192.0.2.1",
      * "192.0.2.1:5353", "2001:db8::1", "[2001:db8::1]:5353", "fe80::1%eth0". An empty list

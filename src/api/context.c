@@ -105,14 +105,32 @@ static int ctx_build_resolv(char *data, size_t len, void *arg, void **out)
         host[sizeof host - 1] = '\0';
         env.hostname = host;
     }
+    char *options = NULL;
     if (ctx->resolv_system) {
-        /* The resolver's standard variables, never in a setuid program (AT_SECURE). */
-        env.localdomain = secure_getenv("LOCALDOMAIN");
+        /* The resolver's standard variables, never in a setuid program (AT_SECURE). They apply
+         * after the file, as in glibc; what the program itself configured applies after them:
+         * an explicit search list ignores LOCALDOMAIN, explicit options follow RES_OPTIONS. */
+        if (!ctx->own_search)
+            env.localdomain = secure_getenv("LOCALDOMAIN");
         env.res_options = secure_getenv("RES_OPTIONS");
+        if (env.res_options && ctx->own_options_len) {
+            size_t el = strlen(env.res_options), ol = ctx->own_options_len;
+            options = malloc(el + ol + 2);
+            if (!options) {
+                free(text);
+                return GX_E_MEMORY;
+            }
+            memcpy(options, env.res_options, el);
+            options[el] = ' ';
+            memcpy(options + el + 1, ctx->resolv_extra + ctx->own_options_off, ol);
+            options[el + 1 + ol] = '\0';
+            env.res_options = options;
+        }
     }
     struct gx_resolv_conf *conf;
     int st = gx_resolvconf_parse(text, text_len, &env, &conf);
     free(text);
+    free(options);
     if (st < 0)
         return st;
     if (ctx->nservers > 0) {
@@ -208,6 +226,7 @@ static int ctx_dns_config(gaix_ctx *ctx, const struct gaix_config *cfg)
     if (!extra)
         return GX_E_MEMORY;
     size_t n = 0;
+    ctx->own_search = cfg->search != NULL;
     if (cfg->search) {
         /* "search" with no word clears the list: write the root, which searches nothing. */
         n += (size_t)snprintf(extra + n, need + 16 - n, "search");
@@ -227,7 +246,10 @@ static int ctx_dns_config(gaix_ctx *ctx, const struct gaix_config *cfg)
             free(extra);
             return GX_E_MALFORMED;
         }
-        n += (size_t)snprintf(extra + n, need + 16 - n, "options %s\n", cfg->options);
+        n += (size_t)snprintf(extra + n, need + 16 - n, "options ");
+        ctx->own_options_off = n;
+        ctx->own_options_len = strlen(cfg->options);
+        n += (size_t)snprintf(extra + n, need + 16 - n, "%s\n", cfg->options);
     }
     ctx->resolv_extra = extra;
     ctx->resolv_extra_len = n;

@@ -32,6 +32,9 @@ struct gaix_ctx {
     bool resolv_system;      /* the system file: LOCALDOMAIN and RES_OPTIONS apply */
     char *resolv_extra;      /* resolv.conf lines appended to the file's (search, options) */
     size_t resolv_extra_len;
+    bool own_search;         /* config.search given: it wins over LOCALDOMAIN */
+    size_t own_options_off, own_options_len; /* config.options in resolv_extra (len 0: none):
+                                              * applied after RES_OPTIONS, so that they win */
     struct gx_nameserver servers[GX_RESOLV_MAXNS]; /* replaces the file's when nservers > 0 */
     size_t nservers;
     bool dns_off;            /* an empty nameserver list: no DNS at all */

@@ -562,6 +562,19 @@ status=$?
 [ "$status" = 68 ] && [[ "$out" != *"quer"* ]] && [[ "$out" == *"(EAI_NONAME)"* ]] &&
     ok "--no-dns after --server: no DNS" || not_ok "--no-dns after --server: no DNS" "$out"
 
+# What the program sets wins over RES_OPTIONS (which itself wins over the system file): with
+# --attempts 1, one A and one AAAA query, whatever RES_OPTIONS says. 127.0.0.1:9 is closed: each
+# query fails at once (port unreachable), and the trace counts them. The trailing dot keeps the
+# system file's search list out of it.
+out=$(RES_OPTIONS="attempts:3" "$GAIX" nosuch.test. 80 --hosts "$tmp/hosts" --server 127.0.0.1:9 \
+    --timeout 1 --attempts 1 --trace 2>&1)
+[[ "$out" == *", 2 queries"* ]] && ok "--attempts wins over RES_OPTIONS" ||
+    not_ok "--attempts wins over RES_OPTIONS" "$out"
+out=$(RES_OPTIONS="attempts:3" "$GAIX" nosuch.test. 80 --hosts "$tmp/hosts" --server 127.0.0.1:9 \
+    --timeout 1 --trace 2>&1)
+[[ "$out" == *", 6 queries"* ]] && ok "RES_OPTIONS applies when the program sets nothing" ||
+    not_ok "RES_OPTIONS applies when the program sets nothing" "$out"
+
 # No drift: every option of the parser's table (tools/gaix/options.c) has an entry in --help, and
 # every option with an entry in --help has one in the man page (docs/gaix.1, an option named
 # after .TP); neither text names an option the other lacks. A mention in passing is no entry.
