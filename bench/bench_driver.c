@@ -34,10 +34,11 @@
  *           gaix_lookup() and gaix_reverse() to the library's functions, and from bench_loop() to
  *           cares_lookup() and cares_reverse(): keep those names.
  *
- * Allocation counting. BENCH_COUNT_ALLOCS_INTERPOSE (glibc) defines malloc() and friends here,
- * forwarding to glibc's __libc_malloc() and friends: glibc routes its own internal allocations
- * through these symbols, so every allocation of every peer is seen. BENCH_COUNT_ALLOCS_WRAP
- * (static musl) defines __wrap_malloc() and friends for the linker's --wrap option.
+ * Allocation counting (bench_common.c, compiled with BENCH_COUNT_ALLOCS_*): BENCH_COUNT_ALLOCS_
+ * INTERPOSE (glibc) defines malloc() and friends, forwarding to glibc's __libc_malloc() and
+ * friends: glibc routes its own internal allocations through these symbols, so every allocation of
+ * every peer is seen. BENCH_COUNT_ALLOCS_WRAP (static musl) defines __wrap_malloc() and friends for
+ * the linker's --wrap option.
  *
  * Bounds. Every loop ends by count and by time; the c-ares completion loop also ends after
  * BENCH_CARES_MAX_ROUNDS rounds.
@@ -61,14 +62,13 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/select.h>
 #include <sys/socket.h>
-#include <time.h>
+
+#include "bench_common.h"
 
 #ifdef BENCH_HAVE_GAIX
 #include <gaix.h>
@@ -81,8 +81,6 @@
 
 /* Timed runs per measurement: the median of 5 shrugs off two disturbed runs on a noisy machine. */
 #define BENCH_RUNS_DEFAULT 5
-/* At most this many runs: the rates are kept in a fixed array and sorted. */
-#define BENCH_RUNS_MAX 25
 /* Calls per timed run unless --count says otherwise: a few tenths of a second for the fastest
  * peers; the slower ones are stopped by --max-seconds. */
 #define BENCH_COUNT_DEFAULT 1000000u
@@ -115,136 +113,6 @@
 #define BENCH_CARES_MAX_ROUNDS 16
 /* Longest poll() of the c-ares loop, ms: nothing is sent, so a wait this long means stuck. */
 #define BENCH_CARES_MAX_WAIT_MS 1000
-
-#define NS_PER_S 1000000000.0
-
-/* A function callgrind can find by name: never inlined, and (gcc) never cloned into a renamed
- * copy such as bench_loop.constprop.0. clang makes no such clones and has no such attribute. */
-#if defined(__clang__)
-#define BENCH_NOINLINE __attribute__((noinline))
-#else
-#define BENCH_NOINLINE __attribute__((noinline, noclone))
-#endif
-
-/* ---- allocation counting --------------------------------------------------------------------- */
-
-#if defined(BENCH_COUNT_ALLOCS_INTERPOSE) || defined(BENCH_COUNT_ALLOCS_WRAP)
-#define BENCH_ALLOCS_COUNTED 1
-#else
-#define BENCH_ALLOCS_COUNTED 0
-#endif
-
-/* Allocations are counted only while alloc_counting is set: inside the count-mode loop. The
- * driver is single-threaded and so are the peers on these paths, so plain counters suffice. */
-static int alloc_counting;
-static unsigned long long alloc_count;
-
-#if BENCH_ALLOCS_COUNTED
-/* alloc_depth keeps an allocator that calls another (musl's calloc() calls malloc(), and --wrap
- * sees that call) from counting one allocation twice. */
-static int alloc_depth;
-
-static inline void alloc_note(void)
-{
-    if (alloc_counting && alloc_depth == 0)
-        alloc_count++;
-}
-#endif
-
-#if defined(BENCH_COUNT_ALLOCS_INTERPOSE)
-#include <malloc.h>
-/* glibc's own entry points (exported for exactly this use: a malloc that wraps glibc's). */
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t nmemb, size_t size);
-extern void *__libc_realloc(void *ptr, size_t size);
-extern void __libc_free(void *ptr);
-extern void *__libc_memalign(size_t alignment, size_t size);
-
-void *malloc(size_t size)
-{
-    alloc_note();
-    return __libc_malloc(size);
-}
-
-void *calloc(size_t nmemb, size_t size)
-{
-    alloc_note();
-    return __libc_calloc(nmemb, size);
-}
-
-/* A realloc counts as an allocation: it may move the block, and it is what a malloc counter in a
- * profiler would count too. */
-void *realloc(void *ptr, size_t size)
-{
-    alloc_note();
-    return __libc_realloc(ptr, size);
-}
-
-void free(void *ptr)
-{
-    __libc_free(ptr);
-}
-
-void *memalign(size_t alignment, size_t size)
-{
-    alloc_note();
-    return __libc_memalign(alignment, size);
-}
-
-void *aligned_alloc(size_t alignment, size_t size)
-{
-    alloc_note();
-    return __libc_memalign(alignment, size);
-}
-
-int posix_memalign(void **out, size_t alignment, size_t size)
-{
-    if (alignment % sizeof(void *) != 0 || (alignment & (alignment - 1)) != 0)
-        return EINVAL;
-    alloc_note();
-    void *p = __libc_memalign(alignment, size);
-    if (!p)
-        return ENOMEM;
-    *out = p;
-    return 0;
-}
-#elif defined(BENCH_COUNT_ALLOCS_WRAP)
-/* Linked with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc: every reference to malloc in every
- * object of the static link, the C library's included, lands here. */
-void *__real_malloc(size_t size);
-void *__real_calloc(size_t nmemb, size_t size);
-void *__real_realloc(void *ptr, size_t size);
-void *__wrap_malloc(size_t size);
-void *__wrap_calloc(size_t nmemb, size_t size);
-void *__wrap_realloc(void *ptr, size_t size);
-
-void *__wrap_malloc(size_t size)
-{
-    alloc_note();
-    alloc_depth++;
-    void *p = __real_malloc(size);
-    alloc_depth--;
-    return p;
-}
-
-void *__wrap_calloc(size_t nmemb, size_t size)
-{
-    alloc_note();
-    alloc_depth++;
-    void *p = __real_calloc(nmemb, size);
-    alloc_depth--;
-    return p;
-}
-
-void *__wrap_realloc(void *ptr, size_t size)
-{
-    alloc_note();
-    alloc_depth++;
-    void *p = __real_realloc(ptr, size);
-    alloc_depth--;
-    return p;
-}
-#endif
 
 /* ---- the question ---------------------------------------------------------------------------- */
 
@@ -649,43 +517,13 @@ static int cares_setup(const struct question *q)
     return 0;
 }
 
-/* Drives the channel until the started lookup's callback ran: ares_fds() for what to wait on,
- * poll() with ares_timeout() as the limit, ares_process() for what poll() saw. */
+/* Drives the channel until the started lookup's callback ran (bench_common.c: ares_fds() for what
+ * to wait on, poll() with ares_timeout() as the limit, ares_process() for what poll() saw). */
 static int cares_drive(struct cares_wait *w)
 {
-    for (int round = 0; !w->done && round < BENCH_CARES_MAX_ROUNDS; round++) {
-        fd_set readers, writers;
-        FD_ZERO(&readers);
-        FD_ZERO(&writers);
-        int nfds = ares_fds(cares_channel, &readers, &writers);
-        if (nfds <= 0 || nfds > FD_SETSIZE)
-            return ARES_ENOTFOUND; /* nothing to wait for, yet no answer: stuck */
-        struct pollfd pfd[FD_SETSIZE];
-        nfds_t n = 0;
-        for (int fd = 0; fd < nfds; fd++) {
-            short events = (short)((FD_ISSET(fd, &readers) ? POLLIN : 0) |
-                                   (FD_ISSET(fd, &writers) ? POLLOUT : 0));
-            if (events)
-                pfd[n++] = (struct pollfd){.fd = fd, .events = events};
-        }
-        struct timeval tv_max = {BENCH_CARES_MAX_WAIT_MS / 1000,
-                                 (BENCH_CARES_MAX_WAIT_MS % 1000) * 1000};
-        struct timeval tv;
-        struct timeval *tvp = ares_timeout(cares_channel, &tv_max, &tv);
-        int wait_ms = (int)(tvp->tv_sec * 1000 + tvp->tv_usec / 1000);
-        if (poll(pfd, n, wait_ms) < 0 && errno != EINTR)
-            return ARES_ECONNREFUSED;
-        FD_ZERO(&readers);
-        FD_ZERO(&writers);
-        for (nfds_t i = 0; i < n; i++) {
-            if (pfd[i].revents & (POLLIN | POLLERR | POLLHUP))
-                FD_SET(pfd[i].fd, &readers);
-            if (pfd[i].revents & POLLOUT)
-                FD_SET(pfd[i].fd, &writers);
-        }
-        ares_process(cares_channel, &readers, &writers);
-    }
-    return w->done ? w->status : ARES_ETIMEOUT;
+    int rc =
+        bench_cares_drive(cares_channel, &w->done, BENCH_CARES_MAX_ROUNDS, BENCH_CARES_MAX_WAIT_MS);
+    return rc != ARES_SUCCESS ? rc : w->status;
 }
 
 /* Starts a forward lookup and drives it to completion. */
@@ -793,13 +631,6 @@ static const struct peer peer_cares = {
 
 /* ---- timing ---------------------------------------------------------------------------------- */
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * The measured loop: count calls, or fewer when deadline_ns (0: none) passes. The clock is read
  * after stride calls, then after twice as many, and so on up to stride_max calls apart: a time
@@ -820,7 +651,7 @@ BENCH_NOINLINE static uint64_t bench_loop(const struct peer *p, const struct que
             (*failures)++;
         done++;
         if (deadline_ns != 0 && --until_check == 0) {
-            if (now_ns() >= deadline_ns)
+            if (bench_now_ns() >= deadline_ns)
                 break;
             if (stride < stride_max)
                 stride = stride * 2 < stride_max ? stride * 2 : stride_max;
@@ -830,39 +661,29 @@ BENCH_NOINLINE static uint64_t bench_loop(const struct peer *p, const struct que
     return done;
 }
 
-static int compare_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 struct options {
     const char *peer;
     const char *mode;
-    uint64_t count;
-    int runs;
-    double max_seconds;
-    double warmup_seconds;
-    uint64_t warmup_calls;
+    struct bench_timing t;
 };
 
-/* time mode: warm up, then opt->runs timed runs; prints the rates and their median. */
+/* time mode: warm up, then opt->t.runs timed runs; prints the rates and their median. */
 static int mode_time(const struct peer *p, const struct question *q, const struct options *opt)
 {
     uint64_t failures = 0;
     /* The first call of the process: for gaix it creates the default context and builds the
      * indexes; for every peer it also pays for lazy binding and first page faults. */
-    uint64_t first_start = now_ns();
+    uint64_t first_start = bench_now_ns();
     if (peer_op(p, q)->call(q) != 0) {
         fprintf(stderr, "%s: the lookup fails\n", p->name);
         return 3;
     }
-    uint64_t first_ns = now_ns() - first_start;
+    uint64_t first_ns = bench_now_ns() - first_start;
     /* Warm-up that also measures a rough rate, to space the clock reads of the timed runs. */
-    uint64_t t0 = now_ns();
-    uint64_t warm = bench_loop(p, q, opt->count, 1, 1,
-                               t0 + (uint64_t)(opt->warmup_seconds * NS_PER_S), &failures);
-    double warm_s = (double)(now_ns() - t0) / NS_PER_S;
+    uint64_t t0 = bench_now_ns();
+    uint64_t warm = bench_loop(p, q, opt->t.count, 1, 1,
+                               t0 + (uint64_t)(opt->t.warmup_seconds * NS_PER_S), &failures);
+    double warm_s = (double)(bench_now_ns() - t0) / NS_PER_S;
     double rough_rate = warm_s > 0 ? (double)warm / warm_s : 1.0;
     uint64_t stride = (uint64_t)(rough_rate / BENCH_CLOCK_CHECKS_PER_S);
     if (stride < 1)
@@ -871,50 +692,48 @@ static int mode_time(const struct peer *p, const struct question *q, const struc
     double rate[BENCH_RUNS_MAX];
     uint64_t calls_total = 0;
     int bounded = 0;
-    for (int r = 0; r < opt->runs; r++) {
-        uint64_t start = now_ns();
-        uint64_t deadline = start + (uint64_t)(opt->max_seconds * NS_PER_S);
-        uint64_t done = bench_loop(p, q, opt->count, stride, stride, deadline, &failures);
-        uint64_t elapsed = now_ns() - start;
-        if (done < opt->count)
+    for (int r = 0; r < opt->t.runs; r++) {
+        uint64_t start = bench_now_ns();
+        uint64_t deadline = start + (uint64_t)(opt->t.max_seconds * NS_PER_S);
+        uint64_t done = bench_loop(p, q, opt->t.count, stride, stride, deadline, &failures);
+        uint64_t elapsed = bench_now_ns() - start;
+        if (done < opt->t.count)
             bounded++;
         calls_total += done;
         rate[r] = (double)done * NS_PER_S / (double)(elapsed ? elapsed : 1);
     }
     double sorted[BENCH_RUNS_MAX];
-    memcpy(sorted, rate, sizeof(double) * (size_t)opt->runs);
-    qsort(sorted, (size_t)opt->runs, sizeof(double), compare_double);
-    double median = opt->runs % 2 ? sorted[opt->runs / 2]
-                                  : (sorted[opt->runs / 2 - 1] + sorted[opt->runs / 2]) / 2;
+    memcpy(sorted, rate, sizeof(double) * (size_t)opt->t.runs);
+    double median = bench_median(sorted, (size_t)opt->t.runs);
     printf("peer=%s median=%.1f min=%.1f max=%.1f runs=%d count=%llu calls=%llu "
            "time_bounded_runs=%d failures=%llu first_call_ns=%llu rates=",
-           p->name, median, sorted[0], sorted[opt->runs - 1], opt->runs,
-           (unsigned long long)opt->count, (unsigned long long)calls_total, bounded,
+           p->name, median, sorted[0], sorted[opt->t.runs - 1], opt->t.runs,
+           (unsigned long long)opt->t.count, (unsigned long long)calls_total, bounded,
            (unsigned long long)failures, (unsigned long long)first_ns);
-    for (int r = 0; r < opt->runs; r++)
+    for (int r = 0; r < opt->t.runs; r++)
         printf("%s%.0f", r ? "," : "", rate[r]);
     printf("\n");
     return failures ? 3 : 0;
 }
 
-/* count mode: warm-up calls, then exactly opt->count calls in bench_loop(). */
+/* count mode: warm-up calls, then exactly opt->t.count calls in bench_loop(). */
 static int mode_count(const struct peer *p, const struct question *q, const struct options *opt)
 {
     uint64_t failures = 0;
-    for (uint64_t i = 0; i < opt->warmup_calls; i++) {
+    for (uint64_t i = 0; i < opt->t.warmup_calls; i++) {
         if (peer_op(p, q)->call(q) != 0) {
             fprintf(stderr, "%s: the lookup fails\n", p->name);
             return 3;
         }
     }
-    uint64_t deadline = now_ns() + (uint64_t)(opt->max_seconds * NS_PER_S);
-    alloc_counting = 1;
-    uint64_t done = bench_loop(p, q, opt->count, 1, BENCH_COUNT_STRIDE_MAX, deadline, &failures);
-    alloc_counting = 0;
+    uint64_t deadline = bench_now_ns() + (uint64_t)(opt->t.max_seconds * NS_PER_S);
+    bench_alloc_counting = 1;
+    uint64_t done = bench_loop(p, q, opt->t.count, 1, BENCH_COUNT_STRIDE_MAX, deadline, &failures);
+    bench_alloc_counting = 0;
     printf("peer=%s calls=%llu failures=%llu", p->name, (unsigned long long)done,
            (unsigned long long)failures);
-    if (BENCH_ALLOCS_COUNTED)
-        printf(" allocs=%llu", alloc_count);
+    if (bench_allocs_counted)
+        printf(" allocs=%llu", bench_alloc_count);
     printf("\n");
     return failures ? 3 : 0;
 }
@@ -1072,28 +891,6 @@ static void question_set_port(struct question *q, uint16_t port)
         ((struct sockaddr_in6 *)(void *)&q->addr)->sin6_port = htons(port);
 }
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || v == 0 || s[0] == '-')
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_seconds(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !(v > 0 && v <= 3600))
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static const struct peer *peer_find(const char *name)
 {
     if (strcmp(name, "libc") == 0)
@@ -1114,11 +911,8 @@ int main(int argc, char **argv)
     /* max_seconds 0 until given: its default depends on the mode. */
     struct options opt = {NULL,
                           "time",
-                          BENCH_COUNT_DEFAULT,
-                          BENCH_RUNS_DEFAULT,
-                          0,
-                          BENCH_WARMUP_SECONDS_DEFAULT,
-                          BENCH_WARMUP_CALLS_DEFAULT};
+                          {BENCH_COUNT_DEFAULT, BENCH_RUNS_DEFAULT, 0, BENCH_WARMUP_SECONDS_DEFAULT,
+                           BENCH_WARMUP_CALLS_DEFAULT}};
     struct question q;
     memset(&q, 0, sizeof q);
     q.op = OP_ADDRINFO;
@@ -1126,7 +920,7 @@ int main(int argc, char **argv)
     q.servlen = BENCH_NI_SERV_MAX;
     int have_node = 0, have_service = 0, have_reverse = 0, have_port = 0;
     unsigned long port = 0, len;
-    uint64_t runs = BENCH_RUNS_DEFAULT;
+    const char *why = NULL;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -1174,24 +968,10 @@ int main(int argc, char **argv)
             if (strcmp(v, "answer") != 0 && strcmp(v, "time") != 0 && strcmp(v, "count") != 0)
                 return usage("bad --mode");
             opt.mode = v;
-        } else if (strcmp(a, "--count") == 0) {
-            if (parse_u64(v, &opt.count) < 0)
-                return usage("bad --count");
-        } else if (strcmp(a, "--runs") == 0) {
-            if (parse_u64(v, &runs) < 0 || runs > BENCH_RUNS_MAX)
-                return usage("bad --runs");
-            opt.runs = (int)runs;
-        } else if (strcmp(a, "--max-seconds") == 0) {
-            if (parse_seconds(v, &opt.max_seconds) < 0)
-                return usage("bad --max-seconds");
-        } else if (strcmp(a, "--warmup-seconds") == 0) {
-            if (parse_seconds(v, &opt.warmup_seconds) < 0)
-                return usage("bad --warmup-seconds");
-        } else if (strcmp(a, "--warmup-calls") == 0) {
-            if (parse_u64(v, &opt.warmup_calls) < 0)
-                return usage("bad --warmup-calls");
         } else {
-            return usage("unknown option");
+            int took = bench_timing_option(a, v, &opt.t, &why);
+            if (took <= 0)
+                return usage(took < 0 ? why : "unknown option");
         }
     }
     if (!opt.peer)
@@ -1205,9 +985,9 @@ int main(int argc, char **argv)
     } else if (!have_node || !have_service) {
         return usage("--node and --service are required (or --reverse and --port)");
     }
-    if (opt.max_seconds == 0)
-        opt.max_seconds = strcmp(opt.mode, "count") == 0 ? BENCH_COUNT_MAX_SECONDS_DEFAULT
-                                                         : BENCH_MAX_SECONDS_DEFAULT;
+    if (opt.t.max_seconds == 0)
+        opt.t.max_seconds = strcmp(opt.mode, "count") == 0 ? BENCH_COUNT_MAX_SECONDS_DEFAULT
+                                                           : BENCH_MAX_SECONDS_DEFAULT;
     const struct peer *p = peer_find(opt.peer);
     if (!p) {
         fprintf(stderr, "n/a: peer %s is not built into this driver\n", opt.peer);

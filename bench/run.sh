@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # gaix benchmarks: gaix_getaddrinfo() and gaix_getnameinfo() side by side with the system glibc,
 # musl (static, when musl-gcc is installed) and c-ares (when libcares is installed), in one run, on
-# eight scenarios: five getaddrinfo() questions, then three getnameinfo() ones.
+# twelve scenarios: five getaddrinfo() questions answered locally, three getnameinfo() ones, then
+# four DNS ones (issue 4) against NSD on the namespace's loopback:
+#    9  sequential AF_UNSPEC lookups: latency against a "floor" (two prebuilt queries from a fresh
+#       socket), system calls and allocations per lookup;
+#   10  concurrent lookups through the async APIs (gaix_resolve, ares_getaddrinfo), 100 in flight:
+#       lookups/s, client CPU per 10,000 lookups, failures, timeouts, re-sends;
+#   11  the same with 1,000 in flight;
+#   12  ndots:5 with four search domains, the name found as it is: options parallel-search against
+#       gaix's sequential search (and glibc's, musl's, c-ares's).
+# The DNS scenarios live in bench/dns.sh (sourced here) and bench/dns_driver.c.
 #
 #   bash bench/run.sh BUILD_DIR          (make bench runs it with BUILD_DIR=build)
 #
 # What it does:
-#   1. builds the drivers from bench/bench_driver.c into BUILD_DIR/bench/ with the project's
-#      warning flags and -O2: bench_driver (glibc + gaix + c-ares), bench_driver_allocs (the same
-#      with malloc interposed, to count allocations), bench_musl and bench_musl_allocs (musl-gcc
-#      -static; --wrap=malloc for the counting one). They link BUILD_DIR/libgaix.a.
+#   1. builds the drivers from bench/bench_driver.c and bench/dns_driver.c (with bench_common.c)
+#      into BUILD_DIR/bench/ with the project's warning flags and -O2: bench_driver and dns_driver
+#      (glibc + gaix + c-ares), their _allocs twins (malloc interposed, to count allocations),
+#      bench_musl, dns_musl and their _allocs twins (musl-gcc -static; --wrap=malloc for the
+#      counting ones). They link BUILD_DIR/libgaix.a.
 #   2. re-runs itself inside `unshare -m -n`: a private network namespace with lo and a veth pair
 #      (192.0.2.2/24, 2001:db8:1::2/64 nodad, default routes onlink, so both families are usable
 #      and the RFC 6724 sort runs), and bench/fixtures/* bind-mounted over /etc/hosts,
@@ -20,24 +30,34 @@
 #      host and service of getnameinfo()), calls per second (median of 5 timed runs),
 #      instructions per call (callgrind), allocations per call (malloc counting) and system calls
 #      per call (strace -c); then the scenario's targets, MET or MISSED.
+#   4. for the DNS scenarios (bench/dns.sh): generates the zone dnsbench.test (10,000 names with
+#      A and AAAA), starts NSD on 127.0.0.1:53 with nsd_start of tests/dns/dns_harness.sh (pinned
+#      to CPU 0; the clients to CPU 1), mounts bench/fixtures/dns/* over /etc/hosts (localhost
+#      only), /etc/nsswitch.conf (hosts: files dns) and /etc/resolv.conf for each DNS scenario,
+#      checks every peer's answer against the zone, then measures: latency (median of 5 runs'
+#      means), or lookups/s and CPU at 100 and 1,000 in flight; system calls and allocations per
+#      lookup. NSD is stopped at the end (and runs under `timeout` besides).
 #
 # Nothing here fails on a timing: the exit status is 0 whatever the figures, non-zero only when
 # the drivers cannot be built or the namespace cannot be set up. Without root it says so and exits
 # 0. The report goes to stdout and to BUILD_DIR/bench-report.txt; progress goes to stderr.
 #
-# Knobs (environment): BENCH_SCENARIOS ("1 2 3 4 5 6 7 8"), BENCH_PEERS ("glibc gaix musl cares"),
-# BENCH_MAX_SECONDS (2: the time bound of one timed run), BENCH_RUNS (5), BENCH_PROFILE (1; 0 skips
-# callgrind, strace and allocation counting), CC (gcc).
+# Knobs (environment): BENCH_SCENARIOS ("1 2 3 4 5 6 7 8 9 10 11 12"), BENCH_PEERS ("glibc gaix
+# musl cares"; the DNS scenarios' floor and gaix-par peers come with gaix), BENCH_MAX_SECONDS (2:
+# the time bound of one timed run), BENCH_RUNS (5), BENCH_PROFILE (1; 0 skips callgrind, strace and
+# allocation counting), BENCH_DNS_NAMES (10000: names in the DNS zone), BENCH_DNS_ASYNC_SECONDS (12:
+# the time bound of one async run), CC (gcc).
 #
-# No packet leaves the namespace, and no lookup is meant to leave the host at all: every question
-# is answered from a literal, the hosts file or the services file; nsswitch.conf says files only,
-# c-ares is told lookups "f", and the only nameserver named is 127.0.0.1 inside the namespace.
+# No packet leaves the namespace, and no lookup is meant to leave the host at all: scenarios 1-8
+# are answered from a literal, the hosts file or the services file (nsswitch.conf says files only,
+# c-ares is told lookups "f"); scenarios 9-12 ask NSD on 127.0.0.1 inside the namespace, the only
+# nameserver any resolv.conf of the bench names.
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 
-SCENARIOS=${BENCH_SCENARIOS:-1 2 3 4 5 6 7 8}
+SCENARIOS=${BENCH_SCENARIOS:-1 2 3 4 5 6 7 8 9 10 11 12}
 PEERS=${BENCH_PEERS:-glibc gaix musl cares}
 MAX_SECONDS=${BENCH_MAX_SECONDS:-2}
 RUNS=${BENCH_RUNS:-5}
@@ -53,6 +73,10 @@ BIG_TARGET=149980 # generated line number; its name is big-$BIG_TARGET.bench.tes
 # after which any driver run is killed: a hung lookup must not hang the benchmark.
 COUNT_MAX_SECONDS=300
 RUN_TIMEOUT=600
+
+# The DNS scenarios (9-12): their settings and functions.
+# shellcheck source=dns.sh
+. "$here/dns.sh"
 
 # ---- scenarios --------------------------------------------------------------------------------
 
@@ -228,21 +252,29 @@ kv() { # "a=1 b=2" key -> value
 progress() { echo "bench: $*" >&2; }
 first_file() { [ -f "$1" ] && echo "$1"; } # the first match of a glob, or nothing
 
+# target_print VALUE SHOWN OP LIMIT DESCRIPTION: one target line (SHOWN is VALUE as printed) with
+# its verdict, which it also leaves in VERDICT; the line is kept for the summary at the end.
+TARGET_LINES=()
+target_print() {
+    VERDICT=$(verdict "$1" "$3" "$4")
+    printf '    target  %-84s %9s  %s\n' "$5" "$2" "$VERDICT"
+    TARGET_LINES+=("$(printf '    %-5s %-84s %9s  %s' "[${CURRENT_SCENARIO:-?}]" "$5" "$2" "$VERDICT")")
+}
+
 # target KIND OP LIMIT DESCRIPTION: one target line with gaix's figure of that KIND (ratio, instr,
 # allocs, syscalls) and its verdict; misses are remembered for the profile notes at the end.
 MISSES=()
 declare -A GAIX_MIX=()
 target() {
-    local kind=$1 op=$2 limit=$3 what=$4 value shown v by
+    local kind=$1 op=$2 limit=$3 what=$4 value shown by
     case $kind in
     ratio) value=${RATIO[gaix]}; shown=$(fmt_ratio "$value") ;;
     instr) value=${INSTR[gaix]}; shown=$(fmt_int "$value") ;;
     allocs) value=${ALLOCS[gaix]}; shown=$(fmt_2 "$value") ;;
     syscalls) value=${SYSC[gaix]}; shown=$(fmt_2 "$value") ;;
     esac
-    v=$(verdict "$value" "$op" "$limit")
-    printf '    target  %-84s %9s  %s\n' "$what" "$shown" "$v"
-    [ "$v" = MISSED ] || return 0
+    target_print "$value" "$shown" "$op" "$limit" "$what"
+    [ "$VERDICT" = MISSED ] || return 0
     case $kind in
     ratio) by="$shown of glibc instead of >= $(commas "$limit")x" ;;
     instr) by="$shown instructions/call, $(commas "$(awk -v a="$value" -v b="$limit" \
@@ -261,7 +293,7 @@ CFLAGS_BENCH=(-std=c17 -O2 -g -D_GNU_SOURCE -Wall -Wextra -Wconversion -Wsign-co
     -Werror)
 
 build_drivers() {
-    local build=$1 out=$1/bench cc=${CC:-gcc} src=$here/bench_driver.c
+    local build=$1 out=$1/bench cc=${CC:-gcc} d
     mkdir -p "$out" || return 1
     if [ ! -f "$build/libgaix.a" ]; then
         echo "bench: $build/libgaix.a is missing: build the library first" \
@@ -275,24 +307,32 @@ build_drivers() {
     fi
     local common=("${CFLAGS_BENCH[@]}" -I"$root/include" -DBENCH_HAVE_GAIX "${cares_flags[@]}")
     local libs=("$build/libgaix.a" "${cares_libs[@]}" -lpthread -ldl)
-    # Compiled and linked in two steps: the warning flags (and -Werror) are for the driver's own
+    # Compiled and linked in two steps: the warning flags (and -Werror) are for the drivers' own
     # code. An optimised libgaix.a holds LTO objects, so the link compiles the library again, and
-    # a warning there belongs to the library's build, not to the driver's: it must not stop the
-    # benchmark.
-    "$cc" "${common[@]}" -c "$src" -o "$out/bench_driver.o" || return 1
-    "$cc" -O2 -g "$out/bench_driver.o" -o "$out/bench_driver" "${libs[@]}" || return 1
-    # -fno-builtin-malloc: the driver defines malloc() and friends; the compiler must not assume
-    # it knows what they do.
-    "$cc" "${common[@]}" -DBENCH_COUNT_ALLOCS_INTERPOSE -fno-builtin-malloc -c "$src" \
-        -o "$out/bench_driver_allocs.o" || return 1
-    "$cc" -O2 -g "$out/bench_driver_allocs.o" -o "$out/bench_driver_allocs" "${libs[@]}" ||
-        return 1
-    rm -f "$out/bench_driver.o" "$out/bench_driver_allocs.o"
-    rm -f "$out/bench_musl" "$out/bench_musl_allocs"
+    # a warning there belongs to the library's build, not to the drivers': it must not stop the
+    # benchmark. bench_common.c is compiled twice: plain, and with malloc() and friends defined
+    # to count allocations (-fno-builtin-malloc: the compiler must not assume it knows what they
+    # do) for the _allocs drivers.
+    "$cc" "${common[@]}" -c "$here/bench_common.c" -o "$out/bench_common.o" || return 1
+    "$cc" "${common[@]}" -DBENCH_COUNT_ALLOCS_INTERPOSE -fno-builtin-malloc \
+        -c "$here/bench_common.c" -o "$out/bench_common_allocs.o" || return 1
+    for d in bench_driver dns_driver; do
+        "$cc" "${common[@]}" -c "$here/$d.c" -o "$out/$d.o" || return 1
+        "$cc" -O2 -g "$out/$d.o" "$out/bench_common.o" -o "$out/$d" "${libs[@]}" || return 1
+        "$cc" -O2 -g "$out/$d.o" "$out/bench_common_allocs.o" -o "$out/${d}_allocs" \
+            "${libs[@]}" || return 1
+        rm -f "$out/$d.o"
+    done
+    rm -f "$out/bench_common.o" "$out/bench_common_allocs.o"
+    rm -f "$out"/bench_musl* "$out"/dns_musl*
     if command -v musl-gcc >/dev/null 2>&1; then
-        musl-gcc "${CFLAGS_BENCH[@]}" -static "$src" -o "$out/bench_musl" || return 1
-        musl-gcc "${CFLAGS_BENCH[@]}" -static -DBENCH_COUNT_ALLOCS_WRAP "$src" \
-            -o "$out/bench_musl_allocs" -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc || return 1
+        for d in bench dns; do
+            musl-gcc "${CFLAGS_BENCH[@]}" -static "$here/${d}_driver.c" "$here/bench_common.c" \
+                -o "$out/${d}_musl" || return 1
+            musl-gcc "${CFLAGS_BENCH[@]}" -static -DBENCH_COUNT_ALLOCS_WRAP "$here/${d}_driver.c" \
+                "$here/bench_common.c" -o "$out/${d}_musl_allocs" \
+                -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc || return 1
+        done
     fi
     return 0
 }
@@ -364,18 +404,31 @@ etc_setup() {
     return 0
 }
 
-# peer_cmd PEER KIND: sets CMD to the driver invocation (KIND plain or allocs), or returns 1.
+# peer_cmd PEER KIND [DRIVER]: sets CMD to the driver invocation (KIND plain or allocs; DRIVER
+# bench, the default, or dns: bench/dns.sh), or returns 1.
 peer_cmd() {
-    local bin=$BUILD/bench suffix=""
+    local bin=$BUILD/bench suffix="" d=${3:-bench}
     [ "$2" = allocs ] && suffix=_allocs
     case $1 in
-    glibc) CMD=("$bin/bench_driver$suffix" --peer libc) ;;
-    gaix) CMD=("$bin/bench_driver$suffix" --peer gaix) ;;
-    cares) CMD=("$bin/bench_driver$suffix" --peer cares) ;;
-    musl) CMD=("$bin/bench_musl$suffix" --peer libc) ;;
+    glibc) CMD=("$bin/${d}_driver$suffix" --peer libc) ;;
+    gaix) CMD=("$bin/${d}_driver$suffix" --peer gaix) ;;
+    cares) CMD=("$bin/${d}_driver$suffix" --peer cares) ;;
+    musl) CMD=("$bin/${d}_musl$suffix" --peer libc) ;;
     *) return 1 ;;
     esac
     [ -x "${CMD[0]}" ]
+}
+# print_mix WIDTH UNIT PEER...: the system calls per UNIT of each peer that has a mix (MIX), its
+# label WIDTH wide.
+print_mix() {
+    local width=$1 unit=$2 p shown=0
+    shift 2
+    for p in "$@"; do
+        [ -n "${NA[$p]:-}" ] || [ -z "${MIX[$p]:-}" ] && continue
+        [ "$shown" = 0 ] && echo "    system calls per $unit:"
+        shown=1
+        printf '      %-*s %s\n' "$width" "$(peer_label "$p")" "${MIX[$p]}"
+    done
 }
 peer_label() {
     case $1 in
@@ -623,13 +676,8 @@ run_scenario() {
         [ -n "${FIRST[$p]:-}" ] && first+="${first:+, }$(peer_label "$p") ${FIRST[$p]}"
     done
     [ -n "$first" ] && echo "    first call of the process (not in the figures above): $first"
-    local shown=0
-    for p in $PEERS; do
-        [ -n "${NA[$p]:-}" ] || [ -z "${MIX[$p]:-}" ] && continue
-        [ "$shown" = 0 ] && echo "    system calls per call:"
-        shown=1
-        printf '      %-7s %s\n' "$(peer_label "$p")" "${MIX[$p]}"
-    done
+    # shellcheck disable=SC2086 # peer names are single words
+    print_mix 7 call $PEERS
     echo
     if [ -n "${NA[gaix]:-}" ] || [ -n "${NA[glibc]:-}" ]; then
         echo "    targets: not judged (glibc: ${NA[glibc]:-ok}; gaix: ${NA[gaix]:-ok})"
@@ -640,6 +688,22 @@ run_scenario() {
 
 # The notes for each missed target: where gaix's instructions go (callgrind_annotate of its kept
 # profile, self cost per call, the top functions) and which system calls it makes.
+# The report's last lines: every target judged in this run, with its verdict.
+summary() {
+    local l met=0 missed=0
+    for l in "${TARGET_LINES[@]}"; do
+        case $l in
+        *"  MET") met=$((met + 1)) ;;
+        *"  MISSED") missed=$((missed + 1)) ;;
+        esac
+    done
+    echo
+    echo "Summary: ${#TARGET_LINES[@]} targets judged, $met met, $missed missed" \
+        "($((${#TARGET_LINES[@]} - met - missed)) not measured)"
+    [ ${#TARGET_LINES[@]} -gt 0 ] && printf '%s\n' "${TARGET_LINES[@]}"
+    return 0
+}
+
 profile_notes() {
     [ ${#MISSES[@]} -gt 0 ] || return
     echo
@@ -649,6 +713,10 @@ profile_notes() {
         IFS='|' read -r s kind what by <<<"$m"
         echo
         echo "[$s] MISSED: $what${by:+: $by}"
+        if [[ $kind == dns-* ]]; then
+            bdns_notes "$s"
+            continue
+        fi
         f=$(first_file "$PROFILES"/callgrind.s"$s".gaix.*)
         if [ -n "$f" ] && [ "$kind" != syscalls ] && command -v callgrind_annotate >/dev/null; then
             calls=${f##*.}
@@ -675,16 +743,28 @@ inner() {
     WORK=$2
     PROFILES=$BUILD/bench/profiles
     export LC_ALL=C
+    # The resolver variables glibc, gaix and c-ares honour over resolv.conf (search list, options,
+    # aliases): every peer must read the fixtures and nothing else.
+    unset LOCALDOMAIN RES_OPTIONS HOSTALIASES
     mount --make-rprivate / || { echo "bench: mount --make-rprivate / failed" >&2; return 1; }
     net_setup || { echo "bench: network setup failed" >&2; return 1; }
     etc_setup "$WORK" || { echo "bench: /etc setup failed" >&2; return 1; }
     rm -rf "$PROFILES" && mkdir -p "$PROFILES" || return 1
+    # NSD, if a DNS scenario started it, stops with this shell however it ends.
+    trap 'bdns_world_down' EXIT
+    trap 'exit 130' INT TERM HUP
     header
     local s
     for s in $SCENARIOS; do
-        run_scenario "$s"
+        if bdns_has_scenario "$s"; then
+            bdns_run_scenario "$s"
+        else
+            run_scenario "$s"
+        fi
     done
+    bdns_world_down
     profile_notes
+    summary
     return 0
 }
 

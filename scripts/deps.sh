@@ -8,7 +8,7 @@ purpose=${1:-check}
 
 case "$purpose" in
 check) packages="cmake make gcc libc6-dev iproute2 util-linux procps python3 libidn2-0 curl libpython3.11-testsuite nsd dnsutils python3-dnspython" ;;
-bench) packages="valgrind strace musl-tools libc-ares-dev" ;;
+bench) packages="valgrind strace musl-tools libc-ares-dev nsd dnsutils" ;;
 fuzz) packages="clang libclang-rt-14-dev" ;;
 *) echo "usage: $0 check|bench|fuzz" >&2; exit 64 ;;
 esac
