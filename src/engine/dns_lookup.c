@@ -105,7 +105,7 @@ struct gx_dns_lookup {
     bool has_name;
     char name_text[GX_DNS_NAME_WIRE_MAX];
     struct gx_dns_stats stats;
-    uint8_t rbuf[GX_UDP_RECV_MAX];
+    uint8_t rbuf[2][GX_UDP_RECV_MAX]; /* a flight's two answers, read with one system call */
 };
 
 static void lookup_candidate_start(struct gx_dns_lookup *l, size_t ci);
@@ -425,30 +425,34 @@ static void flight_ready(struct gx_io *io, uint64_t now)
         }
     }
     for (;;) {
-        int n = gx_udp_recv(f->io.fd, l->rbuf, sizeof l->rbuf);
-        if (n == GX_UDP_NONE)
+        int lens[2];
+        int got = gx_udp_recv2(f->io.fd, l->rbuf[0], l->rbuf[1], GX_UDP_RECV_MAX, f->nq, lens);
+        if (got == GX_UDP_NONE)
             return;
-        if (n == GX_UDP_REFUSED || n == GX_UDP_ERROR) {
+        if (got == GX_UDP_REFUSED || got == GX_UDP_ERROR) {
             /* ICMP port unreachable: nobody listens there; skip the server at once. */
-            flight_fail(l, f, n == GX_UDP_REFUSED ? R_NONE : R_FAIL, now);
+            flight_fail(l, f, got == GX_UDP_REFUSED ? R_NONE : R_FAIL, now);
             return;
         }
-        if (n == GX_UDP_TOO_LONG) {
-            /* W29: longer than any answer we asked for; never parsed cut. Its question cannot
-             * be told from the bytes we did not read: the flight's questions retry over TCP. */
-            int qs[LOOKUP_QUESTIONS];
-            unsigned cnt = f->nq;
-            memcpy(qs, f->q, cnt * sizeof qs[0]);
-            for (unsigned i = 0; i < cnt; i++) {
-                question_leave_flight(l, qs[i]);
-                l->q[qs[i]].tcp = true;
-                question_queue(l, qs[i]);
+        for (int i = 0; i < got; i++) {
+            if (lens[i] == GX_UDP_TOO_LONG) {
+                /* W29: longer than any answer we asked for; never parsed cut. Its question
+                 * cannot be told from the bytes we did not read: the flight's questions retry
+                 * over TCP. */
+                int qs[LOOKUP_QUESTIONS];
+                unsigned cnt = f->nq;
+                memcpy(qs, f->q, cnt * sizeof qs[0]);
+                for (unsigned k = 0; k < cnt; k++) {
+                    question_leave_flight(l, qs[k]);
+                    l->q[qs[k]].tcp = true;
+                    question_queue(l, qs[k]);
+                }
+                return;
             }
-            return;
+            flight_message(l, f, l->rbuf[i], (size_t)lens[i], now);
+            if (!f->in_use)
+                return; /* every question answered: what else came is not read */
         }
-        flight_message(l, f, l->rbuf, (size_t)n, now);
-        if (!f->in_use)
-            return;
     }
 }
 

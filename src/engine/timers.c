@@ -1,20 +1,24 @@
 #include "engine/timers.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/status.h"
 
 void gx_timer_heap_init(struct gx_timer_heap *h)
 {
-    h->v = NULL;
-    h->n = h->cap = 0;
+    h->v = h->inline_v;
+    h->n = 0;
+    h->cap = GX_TIMER_HEAP_INLINE;
 }
 
 void gx_timer_heap_free(struct gx_timer_heap *h)
 {
     for (size_t i = 0; i < h->n; i++)
         h->v[i]->slot = GX_TIMER_NONE;
-    free(h->v);
+    if (h->v != h->inline_v)
+        free(h->v);
     gx_timer_heap_init(h);
 }
 
@@ -66,10 +70,13 @@ int gx_timer_set(struct gx_timer_heap *h, struct gx_timer *t, uint64_t deadline_
         return GX_OK;
     }
     if (h->n == h->cap) {
-        size_t ncap = h->cap ? h->cap * 2 : 16;
-        struct gx_timer **nv = realloc(h->v, ncap * sizeof *nv);
+        size_t ncap = h->cap * 2;
+        bool was_inline = h->v == h->inline_v;
+        struct gx_timer **nv = realloc(was_inline ? NULL : h->v, ncap * sizeof *nv);
         if (!nv)
             return GX_E_MEMORY;
+        if (was_inline)
+            memcpy(nv, h->inline_v, h->n * sizeof *nv);
         h->v = nv;
         h->cap = ncap;
     }

@@ -1,7 +1,8 @@
 /*
  * Deadlines of an engine: a binary min-heap of timers embedded in their owners, so that adding,
  * removing and finding the next deadline are O(log n) / O(1) whatever the number of lookups in
- * flight, and no allocation happens per timer beyond the heap's array.
+ * flight, and no allocation happens per timer beyond the heap's array (none up to
+ * GX_TIMER_HEAP_INLINE timers).
  */
 #ifndef GX_TIMERS_H
 #define GX_TIMERS_H
@@ -17,9 +18,15 @@ struct gx_timer {
     size_t slot;          /* its index in the heap, or GX_TIMER_NONE when not armed */
 };
 
+/* Timers a heap holds without allocating: a blocking lookup arms a few (its flights, the twin
+ * re-send, the caller's deadline), so its private engine never allocates for them. */
+#define GX_TIMER_HEAP_INLINE 8
+
+/* v points at inline_v until more are needed: the heap must not be copied once initialised. */
 struct gx_timer_heap {
     struct gx_timer **v;
     size_t n, cap;
+    struct gx_timer *inline_v[GX_TIMER_HEAP_INLINE];
 };
 
 void gx_timer_heap_init(struct gx_timer_heap *h);

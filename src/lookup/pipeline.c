@@ -386,7 +386,8 @@ static void lookup_dns_done(struct gx_dns_lookup *l, void *arg)
         lk->addrs.truncated |= got.truncated;
         gx_addrlist_free(&got);
         const char *name = gx_dns_lookup_name(l);
-        if (st >= 0 && name && !lk->dns_canon) {
+        if (st >= 0 && name && !lk->dns_canon && (lk->flags & AI_CANONNAME)) {
+            /* Kept only for ai_canonname: no allocation for the lookups that do not ask. */
             lk->dns_canon = strdup(name);
             if (!lk->dns_canon)
                 st = GX_E_MEMORY;

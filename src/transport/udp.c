@@ -79,12 +79,28 @@ int gx_udp_send2(int fd, const uint8_t *a, size_t alen, const uint8_t *b, size_t
     return GX_OK;
 }
 
-int gx_udp_recv(int fd, uint8_t *buf, size_t cap)
+int gx_udp_recv2(int fd, uint8_t *buf0, uint8_t *buf1, size_t cap, unsigned want, int lens[2])
 {
+    struct iovec iov[2] = {{buf0, cap}, {buf1, cap}};
+    struct mmsghdr msgs[2];
+    memset(msgs, 0, sizeof msgs);
+    msgs[0].msg_hdr.msg_iov = &iov[0];
+    msgs[0].msg_hdr.msg_iovlen = 1;
+    msgs[1].msg_hdr.msg_iov = &iov[1];
+    msgs[1].msg_hdr.msg_iovlen = 1;
+    unsigned n = want >= 2 ? 2 : 1;
     for (;;) {
-        ssize_t n = recv(fd, buf, cap, MSG_TRUNC);
-        if (n >= 0)
-            return (size_t)n > cap ? GX_UDP_TOO_LONG : (int)n;
+        /* MSG_TRUNC: msg_len is the datagram's real length, so that a cut one is seen. A
+         * nonblocking recvmmsg returns what is waiting (an error after the first datagram is
+         * kept by the kernel for the next call). */
+        int r = recvmmsg(fd, msgs, n, MSG_TRUNC, NULL);
+        if (r > 0) {
+            for (int i = 0; i < r; i++)
+                lens[i] = msgs[i].msg_len > cap ? GX_UDP_TOO_LONG : (int)msgs[i].msg_len;
+            return r;
+        }
+        if (r == 0)
+            return GX_UDP_NONE;
         if (errno == EINTR)
             continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK)

@@ -32,7 +32,10 @@ int gx_udp_open(const struct sockaddr *server, socklen_t len, int *fd);
 /* Sends one or two datagrams with one system call. GX_OK, or GX_E_SYSTEM. */
 int gx_udp_send2(int fd, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 
-/* Receives one datagram: its length (>= 0) or an enum gx_udp_result. */
-int gx_udp_recv(int fd, uint8_t *buf, size_t cap);
+/* Receives up to two datagrams waiting on fd with one system call (the pair's answers usually
+ * arrive together): the count received (1 or 2) with lens[i] each datagram's length or
+ * GX_UDP_TOO_LONG, or an enum gx_udp_result (GX_UDP_NONE when nothing waits). want is 1 or 2:
+ * the datagrams expected; buf1 is used only when want is 2. */
+int gx_udp_recv2(int fd, uint8_t *buf0, uint8_t *buf1, size_t cap, unsigned want, int lens[2]);
 
 #endif
