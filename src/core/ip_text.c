@@ -37,17 +37,9 @@ static inline int strict_part(const unsigned char **cp)
     return (int)v;
 }
 
-int gx_ip4_parse_strict(const char *p, size_t len, uint8_t out[4])
+/* Four strict parts from c, ending exactly at end; *end must not be a digit (a NUL does). */
+static inline int ip4_strict(const unsigned char *c, const unsigned char *end, uint8_t out[4])
 {
-    /* A dotted quad is 7 to 15 bytes. Copied into a NUL-terminated buffer, it can be read part by
-     * part with no bounds check: the NUL ends the last part like any other non-digit. This runs
-     * on every numeric host and every hosts-file line. */
-    if (len < 7 || len > 15)
-        return GX_E_MALFORMED;
-    char buf[16];
-    memcpy(buf, p, len);
-    buf[len] = '\0';
-    const unsigned char *c = (const unsigned char *)buf;
     int a = strict_part(&c);
     if (a < 0 || *c++ != '.')
         return GX_E_MALFORMED;
@@ -58,13 +50,34 @@ int gx_ip4_parse_strict(const char *p, size_t len, uint8_t out[4])
     if (d < 0 || *c++ != '.')
         return GX_E_MALFORMED;
     int e = strict_part(&c);
-    if (e < 0 || c != (const unsigned char *)buf + len)
+    if (e < 0 || c != end)
         return GX_E_MALFORMED;
     out[0] = (uint8_t)a;
     out[1] = (uint8_t)b;
     out[2] = (uint8_t)d;
     out[3] = (uint8_t)e;
     return GX_OK;
+}
+
+int gx_ip4_parse_strict(const char *p, size_t len, uint8_t out[4])
+{
+    /* A dotted quad is 7 to 15 bytes. Copied into a NUL-terminated buffer, it can be read part by
+     * part with no bounds check: the NUL ends the last part like any other non-digit. This runs
+     * on every hosts-file line. */
+    if (len < 7 || len > 15)
+        return GX_E_MALFORMED;
+    char buf[16];
+    memcpy(buf, p, len);
+    buf[len] = '\0';
+    return ip4_strict((const unsigned char *)buf, (const unsigned char *)buf + len, out);
+}
+
+int gx_ip4_parse_strict_z(const char *s, size_t len, uint8_t out[4])
+{
+    /* The caller's string is terminated already: no copy (every numeric host comes here). */
+    if (len < 7 || len > 15)
+        return GX_E_MALFORMED;
+    return ip4_strict((const unsigned char *)s, (const unsigned char *)s + len, out);
 }
 
 /* One inet_aton part, C style: 0x hex, 0 octal, else decimal; strtoul(base 0) semantics.

@@ -11,6 +11,9 @@
 
 /* inet_pton(AF_INET): exactly four decimal parts of 0-255, no leading zero ("01" is refused). */
 int gx_ip4_parse_strict(const char *p, size_t len, uint8_t out[4]);
+/* The same for a C string (s[len] is its NUL, or any non-digit the caller guarantees readable):
+ * no copy. */
+int gx_ip4_parse_strict_z(const char *s, size_t len, uint8_t out[4]);
 
 /*
  * inet_aton() forms, consumed whole (glibc's __inet_aton_exact): one to four parts, each decimal,

@@ -15,7 +15,7 @@ void gx_literal_parse(const char *node, size_t len, struct gx_literal *lit)
 {
     lit->kind = GX_LITERAL_NONE;
     /* The dotted quad first: nearly every literal is one, and it reads the same as inet_aton. */
-    if (gx_ip4_parse_strict(node, len, lit->bytes) == GX_OK ||
+    if (gx_ip4_parse_strict_z(node, len, lit->bytes) == GX_OK ||
         gx_ip4_parse_aton(node, len, lit->bytes) == GX_OK) {
         lit->kind = GX_LITERAL_V4;
         return;

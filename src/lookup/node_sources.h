@@ -33,7 +33,8 @@ struct gx_literal {
     size_t scope_len;
 };
 
-/* Is the node a numeric host? Pure; fills *lit (kind GX_LITERAL_NONE when not). */
+/* Is the node a numeric host? Pure; fills *lit (kind GX_LITERAL_NONE when not). node is a C
+ * string and len its strlen. */
 void gx_literal_parse(const char *node, size_t len, struct gx_literal *lit);
 
 /*

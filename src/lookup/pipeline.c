@@ -118,6 +118,7 @@ static int lookup_dns_start(struct gx_lookup *lk)
     }
     if (conf->options & GX_RES_ROTATE)
         p.rotation = atomic_fetch_add_explicit(&lk->ctx->rotation, 1, memory_order_relaxed);
+    lk->used_dns = true; /* first: gx_lookup_release() looks at DNS state only when set */
     if (!lk->engine) {
         if (!lk->own_engine) {
             st = gx_engine_init(&lk->private_engine, false);
@@ -127,7 +128,6 @@ static int lookup_dns_start(struct gx_lookup *lk)
         }
         lk->engine = &lk->private_engine;
     }
-    lk->used_dns = true;
     return gx_dns_lookup_start(lk->engine, &p, lookup_dns_done, lk, &lk->dns);
 }
 
@@ -312,7 +312,7 @@ static int lookup_validate(struct gx_lookup *lk, const char *node, const char *s
 /* The steps after the addresses are known: order, canonical name, the caller's list. */
 static int lookup_finish_addrs(struct gx_lookup *lk)
 {
-    int st = lookup_sort(lk);
+    int st = lk->addrs.n < 2 ? GX_OK : lookup_sort(lk); /* one address: nothing to order */
     const char *canon = NULL;
     size_t canon_len = 0;
     if (st >= 0)
@@ -346,7 +346,6 @@ static int dns_stages_status(int s1, int s2)
     return GX_E_NONAME;
 }
 
-/* A DNS lookup ended (from the engine's deferred work): take its answer and go on. */
 /* The stats of a lookup made of two DNS stages add up: queries summed, the shortest TTL of the
  * answers used, the server and rcode of the stage whose answer was used (the last one else). */
 static void dns_stats_add(struct gx_lookup *lk, const struct gx_dns_stats *s, bool used)
@@ -364,6 +363,7 @@ static void dns_stats_add(struct gx_lookup *lk, const struct gx_dns_stats *s, bo
         t->rcode = s->rcode;
 }
 
+/* A DNS lookup ended (from the engine's deferred work): take its answer and go on. */
 static void lookup_dns_done(struct gx_dns_lookup *l, void *arg)
 {
     struct gx_lookup *lk = arg;
@@ -479,17 +479,21 @@ void gx_lookup_cancel(struct gx_lookup *lk)
 
 void gx_lookup_release(struct gx_lookup *lk)
 {
-    gx_lookup_cancel(lk);
-    if (lk->own_engine) {
-        gx_engine_destroy(&lk->private_engine);
-        lk->own_engine = false;
+    if (lk->used_dns) {
+        /* What only DNS holds (one test on the numeric path, whose budget is 700
+         * instructions): the lookup in flight, the private engine, the canonical name. */
+        gx_lookup_cancel(lk);
+        if (lk->own_engine) {
+            gx_engine_destroy(&lk->private_engine);
+            lk->own_engine = false;
+        }
+        if (lk->dns_canon)
+            free(lk->dns_canon);
     }
     gx_ctx_refs_release(&lk->refs);
     gx_addrlist_free(&lk->addrs);
     if (lk->canon_owned)
         free(lk->canon_owned);
-    if (lk->dns_canon)
-        free(lk->dns_canon);
     if (lk->node_idn)
         free(lk->node_idn);
 }
