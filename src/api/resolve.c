@@ -99,18 +99,17 @@ static void query_lookup_done(struct gx_lookup *lk)
 
 static void query_free(struct gaix_query *q)
 {
-    free(q->node);
-    free(q->service);
-    free(q);
+    free(q); /* the node and service copies live in the same allocation */
 }
 
-static char *dup_or_null(const char *s, bool *failed)
+/* Copies s (with its NUL) to *tail and moves the tail on; NULL stays NULL. */
+static char *copy_to_tail(const char *s, size_t len, char **tail)
 {
     if (!s)
         return NULL;
-    char *d = strdup(s);
-    if (!d)
-        *failed = true;
+    char *d = *tail;
+    memcpy(d, s, len + 1);
+    *tail += len + 1;
     return d;
 }
 
@@ -123,19 +122,18 @@ gaix_query *gaix_resolve(gaix_ctx *ctx, const char *node, const char *service,
         return NULL;
     }
     struct gx_async *a = async_get(ctx);
-    struct gaix_query *q = a ? calloc(1, sizeof *q) : NULL;
+    /* One allocation for the query and its copies of node and service. */
+    size_t node_len = node ? strlen(node) : 0, service_len = service ? strlen(service) : 0;
+    size_t size = sizeof(struct gaix_query) + (node ? node_len + 1 : 0) +
+                  (service ? service_len + 1 : 0);
+    struct gaix_query *q = a ? calloc(1, size) : NULL;
     if (!q) {
         errno = ENOMEM;
         return NULL;
     }
-    bool failed = false;
-    q->node = dup_or_null(node, &failed);
-    q->service = dup_or_null(service, &failed);
-    if (failed) {
-        query_free(q);
-        errno = ENOMEM;
-        return NULL;
-    }
+    char *tail = (char *)(q + 1);
+    q->node = copy_to_tail(node, node_len, &tail);
+    q->service = copy_to_tail(service, service_len, &tail);
     q->ctx = ctx;
     q->cb = cb;
     q->arg = arg;

@@ -51,6 +51,7 @@ struct gx_engine {
     struct gx_deferred *deferred, *deferred_tail;
     int epfd;                   /* -1 for a private engine */
     int wakefd;                 /* eventfd signalled when deferred work is queued (epoll only) */
+    bool wake_pending;          /* wakefd written and not read back yet */
 };
 
 /* A private engine (poll) or, with use_epoll, one an outside loop can watch. */
