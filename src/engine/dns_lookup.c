@@ -19,6 +19,10 @@
 /* Flights open at once for one candidate: each question in a flight of its own, plus one being
  * replaced (a twin re-sent, a move to TCP) while the other still waits. */
 #define FLIGHTS_PER_CANDIDATE 4
+/* Questions one UDP flight carries: a candidate's pair, or with parallel-search the questions of
+ * several candidates for the same server, sent with one sendmmsg from one socket. */
+#define FLIGHT_QUESTIONS 16
+_Static_assert(FLIGHT_QUESTIONS <= GX_UDP_SEND_MAX, "a flight is sent with one gx_udp_sendn()");
 /* Addresses collected from one reply before they join the question's list: the cap per family. */
 #define ANSWER_ADDRS_MAX GX_ADDRS_PER_FAMILY_MAX
 /* The twin re-send waits this many round trips of its pair, within these bounds: long enough for
@@ -60,7 +64,7 @@ struct flight {
     bool in_use, is_tcp;
     unsigned server;
     uint64_t sent_us;
-    int q[LOOKUP_QUESTIONS];
+    int q[FLIGHT_QUESTIONS];
     unsigned nq;
     struct gx_tcp tcp;
 };
@@ -394,7 +398,7 @@ static void flight_message(struct gx_dns_lookup *l, struct flight *f, const uint
 static void flight_fail(struct gx_dns_lookup *l, struct flight *f, enum q_result why,
                         uint64_t now)
 {
-    int qs[LOOKUP_QUESTIONS];
+    int qs[FLIGHT_QUESTIONS];
     unsigned n = f->nq;
     memcpy(qs, f->q, n * sizeof qs[0]);
     for (unsigned i = 0; i < n; i++)
@@ -439,7 +443,7 @@ static void flight_ready(struct gx_io *io, uint64_t now)
                 /* W29: longer than any answer we asked for; never parsed cut. Its question
                  * cannot be told from the bytes we did not read: the flight's questions retry
                  * over TCP. */
-                int qs[LOOKUP_QUESTIONS];
+                int qs[FLIGHT_QUESTIONS];
                 unsigned cnt = f->nq;
                 memcpy(qs, f->q, cnt * sizeof qs[0]);
                 for (unsigned k = 0; k < cnt; k++) {
@@ -500,12 +504,16 @@ static void flight_launch(struct gx_dns_lookup *l, const int *qis, unsigned n, u
     struct flight *f = flight_free_slot(l);
     socklen_t alen;
     const struct sockaddr *addr = server_addr(l, server, &alen);
-    uint8_t query[LOOKUP_QUESTIONS][GX_DNS_QUERY_MAX];
-    int qlen[LOOKUP_QUESTIONS];
+    uint8_t query[FLIGHT_QUESTIONS][GX_DNS_QUERY_MAX];
+    const uint8_t *msgs[FLIGHT_QUESTIONS];
+    size_t lens[FLIGHT_QUESTIONS];
+    int qlen[FLIGHT_QUESTIONS];
     int st = f ? GX_OK : GX_E_LIMIT;
     for (unsigned i = 0; st >= 0 && i < n; i++) {
         qlen[i] = question_build(l, &l->q[qis[i]], query[i], qis, i);
         st = qlen[i];
+        msgs[i] = query[i];
+        lens[i] = (size_t)qlen[i];
     }
     if (st >= 0) {
         gx_io_init(&f->io);
@@ -521,8 +529,7 @@ static void flight_launch(struct gx_dns_lookup *l, const int *qis, unsigned n, u
         } else {
             st = gx_udp_open(addr, alen, &f->io.fd);
             if (st >= 0)
-                st = gx_udp_send2(f->io.fd, query[0], (size_t)qlen[0], n > 1 ? query[1] : NULL,
-                                  n > 1 ? (size_t)qlen[1] : 0);
+                st = gx_udp_sendn(f->io.fd, msgs, lens, n);
             f->io.events = POLLIN;
         }
         if (st >= 0) {
@@ -574,15 +581,20 @@ static void lookup_flush(struct gx_deferred *d)
                                                                         flush_work));
     uint64_t now = gx_engine_now_us();
     bool reopen = (l->conf->options & GX_RES_SINGLE_REQUEST_REOPEN) != 0;
+    /* parallel-search: the queued questions of every candidate for the same server share one
+     * flight (one socket, one sendmmsg), unless single-request asks for one query at a time. */
+    bool across = l->parallel && !(l->conf->options & (GX_RES_SINGLE_REQUEST |
+                                                       GX_RES_SINGLE_REQUEST_REOPEN));
+    unsigned max = across ? FLIGHT_QUESTIONS : LOOKUP_QUESTIONS;
     for (unsigned i = 0; i < l->nq && !l->finished; i++) {
         if (l->q[i].state != Q_QUEUED)
             continue;
-        int group[LOOKUP_QUESTIONS] = {(int)i};
+        int group[FLIGHT_QUESTIONS] = {(int)i};
         unsigned n = 1;
-        for (unsigned j = i + 1; j < l->nq && n < LOOKUP_QUESTIONS && !reopen && !l->q[i].tcp;
-             j++) {
+        for (unsigned j = i + 1; j < l->nq && n < max && !reopen && !l->q[i].tcp; j++) {
             struct question *a = &l->q[i], *b = &l->q[j];
-            if (b->state == Q_QUEUED && !b->tcp && b->step == a->step && b->cand == a->cand)
+            if (b->state == Q_QUEUED && !b->tcp && b->step == a->step &&
+                (across || b->cand == a->cand) && b->keep_deadline_us == a->keep_deadline_us)
                 group[n++] = (int)j;
         }
         flight_launch(l, group, n, now);

@@ -56,19 +56,22 @@ int gx_udp_open(const struct sockaddr *server, socklen_t len, int *fd_out)
     return GX_OK;
 }
 
-int gx_udp_send2(int fd, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+int gx_udp_sendn(int fd, const uint8_t *const *msgs, const size_t *lens, unsigned n)
 {
-    struct iovec iov[2] = {{(void *)(uintptr_t)a, alen}, {(void *)(uintptr_t)b, blen}};
-    struct mmsghdr msgs[2];
-    memset(msgs, 0, sizeof msgs);
-    msgs[0].msg_hdr.msg_iov = &iov[0];
-    msgs[0].msg_hdr.msg_iovlen = 1;
-    msgs[1].msg_hdr.msg_iov = &iov[1];
-    msgs[1].msg_hdr.msg_iovlen = 1;
-    unsigned n = b ? 2 : 1;
+    struct iovec iov[GX_UDP_SEND_MAX];
+    struct mmsghdr mm[GX_UDP_SEND_MAX];
+    if (n == 0 || n > GX_UDP_SEND_MAX)
+        return GX_E_SYSTEM;
+    memset(mm, 0, n * sizeof mm[0]);
+    for (unsigned i = 0; i < n; i++) {
+        iov[i].iov_base = (void *)(uintptr_t)msgs[i];
+        iov[i].iov_len = lens[i];
+        mm[i].msg_hdr.msg_iov = &iov[i];
+        mm[i].msg_hdr.msg_iovlen = 1;
+    }
     unsigned sent = 0;
     while (sent < n) {
-        int r = sendmmsg(fd, msgs + sent, n - sent, 0);
+        int r = sendmmsg(fd, mm + sent, n - sent, 0);
         if (r < 0) {
             if (errno == EINTR)
                 continue;

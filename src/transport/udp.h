@@ -29,8 +29,12 @@ enum gx_udp_result {
  * GX_OK with *fd, or GX_E_SYSTEM (errno set: EMFILE, ENETUNREACH, EAFNOSUPPORT...). */
 int gx_udp_open(const struct sockaddr *server, socklen_t len, int *fd);
 
-/* Sends one or two datagrams with one system call. GX_OK, or GX_E_SYSTEM. */
-int gx_udp_send2(int fd, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
+/* The most datagrams gx_udp_sendn() sends with one call. */
+#define GX_UDP_SEND_MAX 16
+
+/* Sends n datagrams (1 <= n <= GX_UDP_SEND_MAX) with one system call (more only if the kernel
+ * takes fewer at once). GX_OK, or GX_E_SYSTEM. */
+int gx_udp_sendn(int fd, const uint8_t *const *msgs, const size_t *lens, unsigned n);
 
 /* Receives up to two datagrams waiting on fd with one system call (the pair's answers usually
  * arrive together): the count received (1 or 2) with lens[i] each datagram's length or
