@@ -51,12 +51,12 @@
 #include <sys/socket.h>
 #include <time.h>
 
+/* The answers both sides give, captured, compared and printed (struct diff_list), and the small
+ * helpers of every differential program: shared with gai_dns_diff_prog.c. */
+#include "diff_list.h"
+
 /* ---- limits ---------------------------------------------------------------------------------- */
 
-/* Longest list either side may return before the answer counts as broken (a cycle, say): the
- * largest fixture name has 16 addresses and glibc knows 6 (socktype, protocol) rows for a named
- * service, so no correct answer comes near it. */
-#define GD_MAX_ENTRIES 4096
 /* Node strings the corpus builds or that --one reads: the longest corpus node is 4 KiB. */
 #define GD_NODE_MAX 8192
 /* Names of the hosts fixture: 253 octets plus a trailing dot and NUL. */
@@ -96,7 +96,7 @@ static const char *const diff_names[DIFF_COUNT] = {
 
 #define DIFF_BIT(id) (1u << (id))
 
-/* ---- cases and captured answers -------------------------------------------------------------- */
+/* ---- cases ----------------------------------------------------------------------------------- */
 
 struct gd_case {
     const char *node;
@@ -112,48 +112,7 @@ struct gd_case {
 /* What hints == NULL means, in glibc and in gaix: AF_UNSPEC, any socket type, AI_DEFAULT. */
 #define GD_NULL_HINTS_FLAGS (AI_V4MAPPED | AI_ADDRCONFIG)
 
-struct gd_entry {
-    int flags;
-    int family;
-    int socktype;
-    int protocol;
-    socklen_t addrlen;
-    bool has_addr;
-    struct sockaddr_storage addr;
-    char *canon;
-};
-
-/* One answer, copied out of the addrinfo list so that both sides can be freed at once. defect
- * names a broken answer (gaix only): a success without entries, *res changed on error, an entry
- * whose address does not match its family. */
-struct gd_list {
-    int rc;
-    size_t n;
-    struct gd_entry *e;
-    const char *defect;
-};
-
 /* ---- small helpers --------------------------------------------------------------------------- */
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p) {
-        fprintf(stderr, "gai_diff_prog: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *p = strdup(s);
-    if (!p) {
-        fprintf(stderr, "gai_diff_prog: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
 
 /* ASCII only: the C library's <ctype.h> depends on the locale. */
 static bool ascii_is_space(char c)
@@ -193,42 +152,6 @@ static bool has_non_ascii(const char *s)
     return false;
 }
 
-static const char *eai_name(int rc)
-{
-    switch (rc) {
-    case 0:
-        return "OK";
-    case EAI_BADFLAGS:
-        return "EAI_BADFLAGS";
-    case EAI_NONAME:
-        return "EAI_NONAME";
-    case EAI_AGAIN:
-        return "EAI_AGAIN";
-    case EAI_FAIL:
-        return "EAI_FAIL";
-    case EAI_NODATA:
-        return "EAI_NODATA";
-    case EAI_FAMILY:
-        return "EAI_FAMILY";
-    case EAI_SOCKTYPE:
-        return "EAI_SOCKTYPE";
-    case EAI_SERVICE:
-        return "EAI_SERVICE";
-    case EAI_ADDRFAMILY:
-        return "EAI_ADDRFAMILY";
-    case EAI_MEMORY:
-        return "EAI_MEMORY";
-    case EAI_SYSTEM:
-        return "EAI_SYSTEM";
-    case EAI_OVERFLOW:
-        return "EAI_OVERFLOW";
-    case EAI_IDN_ENCODE:
-        return "EAI_IDN_ENCODE";
-    default:
-        return "EAI_?";
-    }
-}
-
 static const char *family_name(int family)
 {
     switch (family) {
@@ -242,27 +165,6 @@ static const char *family_name(int family)
         return "AF_UNIX";
     default:
         return NULL;
-    }
-}
-
-/* Writes s the way --one reads it back: printable ASCII as is, \\ and \' escaped, other bytes
- * as \xNN; NULL as (null). */
-static void put_escaped(FILE *f, const char *s)
-{
-    if (!s) {
-        fputs("(null)", f);
-        return;
-    }
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '\\')
-            fputs("\\\\", f);
-        else if (c == '\'')
-            fputs("\\x27", f);
-        else if (c >= 0x20 && c < 0x7f)
-            fputc(c, f);
-        else
-            fprintf(f, "\\x%02x", c);
     }
 }
 
@@ -298,73 +200,15 @@ static char *unescape(const char *s)
     return out;
 }
 
-/* ---- answers: capture, copy, compare --------------------------------------------------------- */
+/* ---- answers: copy, edit, compare in any order (diff_list.h does the rest) ------------------- */
 
-static void list_free(struct gd_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->e[i].canon);
-    free(l->e);
-    l->e = NULL;
-    l->n = 0;
-}
-
-static void list_set_error(struct gd_list *l, int rc)
+static void list_set_error(struct diff_list *l, int rc)
 {
     list_free(l);
     l->rc = rc;
 }
 
-static void list_capture(struct gd_list *l, int rc, const struct addrinfo *res)
-{
-    memset(l, 0, sizeof *l);
-    l->rc = rc;
-    if (rc != 0)
-        return;
-    size_t n = 0;
-    for (const struct addrinfo *p = res; p && n <= GD_MAX_ENTRIES; p = p->ai_next)
-        n++;
-    if (n == 0) {
-        l->defect = "success without any entry";
-        return;
-    }
-    if (n > GD_MAX_ENTRIES) {
-        l->defect = "more than GD_MAX_ENTRIES entries (a cycle?)";
-        n = GD_MAX_ENTRIES;
-    }
-    l->e = xcalloc(n, sizeof *l->e);
-    l->n = n;
-    const struct addrinfo *p = res;
-    for (size_t i = 0; i < n; i++, p = p->ai_next) {
-        struct gd_entry *e = &l->e[i];
-        e->flags = p->ai_flags;
-        e->family = p->ai_family;
-        e->socktype = p->ai_socktype;
-        e->protocol = p->ai_protocol;
-        e->addrlen = p->ai_addrlen;
-        e->has_addr = p->ai_addr != NULL;
-        if (p->ai_addr) {
-            size_t len = p->ai_addrlen;
-            if (len > sizeof e->addr)
-                len = sizeof e->addr;
-            memcpy(&e->addr, p->ai_addr, len);
-        }
-        e->canon = p->ai_canonname ? xstrdup(p->ai_canonname) : NULL;
-        if (!l->defect) {
-            socklen_t want = p->ai_family == AF_INET    ? (socklen_t)sizeof(struct sockaddr_in)
-                             : p->ai_family == AF_INET6 ? (socklen_t)sizeof(struct sockaddr_in6)
-                                                        : 0;
-            if (!p->ai_addr)
-                l->defect = "entry without ai_addr";
-            else if (p->ai_addrlen != want)
-                l->defect = "ai_addrlen does not match ai_family";
-            else if (p->ai_addr->sa_family != p->ai_family)
-                l->defect = "sa_family does not match ai_family";
-        }
-    }
-}
-
-static void list_copy(struct gd_list *dst, const struct gd_list *src)
+static void list_copy(struct diff_list *dst, const struct diff_list *src)
 {
     *dst = *src;
     dst->e = NULL;
@@ -377,90 +221,19 @@ static void list_copy(struct gd_list *dst, const struct gd_list *src)
     }
 }
 
-static void list_set_flags(struct gd_list *l, int flags)
+static void list_set_flags(struct diff_list *l, int flags)
 {
     for (size_t i = 0; i < l->n; i++)
         l->e[i].flags = flags;
 }
 
 /* Replaces the canonical name on the first entry, the only one glibc gives one. */
-static void list_set_canon(struct gd_list *l, const char *canon)
+static void list_set_canon(struct diff_list *l, const char *canon)
 {
     if (l->n == 0)
         return;
     free(l->e[0].canon);
     l->e[0].canon = canon ? xstrdup(canon) : NULL;
-}
-
-/* The fields the comparison looks at, laid out so that memcmp() orders and compares entries
- * without their canonical name. Families other than AF_INET and AF_INET6 (never expected) keep
- * their raw bytes. */
-struct gd_key {
-    int32_t flags, family, socktype, protocol;
-    uint32_t addrlen;
-    uint32_t has_addr;
-    uint16_t sa_family, port;
-    uint32_t flowinfo, scope_id;
-    unsigned char addr[sizeof(struct sockaddr_storage)];
-};
-
-static void entry_key(const struct gd_entry *e, struct gd_key *k)
-{
-    memset(k, 0, sizeof *k);
-    k->flags = e->flags;
-    k->family = e->family;
-    k->socktype = e->socktype;
-    k->protocol = e->protocol;
-    k->addrlen = e->addrlen;
-    k->has_addr = e->has_addr;
-    if (!e->has_addr)
-        return;
-    if (e->addrlen == sizeof(struct sockaddr_in) && e->addr.ss_family == AF_INET) {
-        const struct sockaddr_in *sin = (const struct sockaddr_in *)&e->addr;
-        k->sa_family = AF_INET;
-        k->port = sin->sin_port;
-        memcpy(k->addr, &sin->sin_addr, sizeof sin->sin_addr);
-    } else if (e->addrlen == sizeof(struct sockaddr_in6) && e->addr.ss_family == AF_INET6) {
-        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&e->addr;
-        k->sa_family = AF_INET6;
-        k->port = sin6->sin6_port;
-        k->flowinfo = sin6->sin6_flowinfo;
-        k->scope_id = sin6->sin6_scope_id;
-        memcpy(k->addr, &sin6->sin6_addr, sizeof sin6->sin6_addr);
-    } else {
-        size_t len = e->addrlen < sizeof k->addr ? e->addrlen : sizeof k->addr;
-        memcpy(k->addr, &e->addr, len);
-    }
-}
-
-static int entry_cmp_nocanon(const struct gd_entry *a, const struct gd_entry *b)
-{
-    struct gd_key ka, kb;
-    entry_key(a, &ka);
-    entry_key(b, &kb);
-    return memcmp(&ka, &kb, sizeof ka);
-}
-
-static bool canon_equal(const char *a, const char *b)
-{
-    if (!a || !b)
-        return a == b;
-    return strcmp(a, b) == 0;
-}
-
-static bool list_equal(const struct gd_list *a, const struct gd_list *b)
-{
-    if (a->rc != b->rc)
-        return false;
-    if (a->rc != 0)
-        return true;
-    if (a->n != b->n)
-        return false;
-    for (size_t i = 0; i < a->n; i++)
-        if (entry_cmp_nocanon(&a->e[i], &b->e[i]) != 0 ||
-            !canon_equal(a->e[i].canon, b->e[i].canon))
-            return false;
-    return true;
 }
 
 static int entry_qsort_cmp(const void *a, const void *b)
@@ -469,7 +242,7 @@ static int entry_qsort_cmp(const void *a, const void *b)
 }
 
 /* Same entries in any order, and the same canonical name on the first entry (and none after). */
-static bool list_same_set(const struct gd_list *a, const struct gd_list *b)
+static bool list_same_set(const struct diff_list *a, const struct diff_list *b)
 {
     if (a->rc != 0 || b->rc != 0 || a->n != b->n || a->n == 0)
         return false;
@@ -478,7 +251,7 @@ static bool list_same_set(const struct gd_list *a, const struct gd_list *b)
     for (size_t i = 1; i < a->n; i++)
         if (a->e[i].canon || b->e[i].canon)
             return false;
-    struct gd_entry *x = xcalloc(a->n, sizeof *x), *y = xcalloc(b->n, sizeof *y);
+    struct diff_entry *x = xcalloc(a->n, sizeof *x), *y = xcalloc(b->n, sizeof *y);
     memcpy(x, a->e, a->n * sizeof *x);
     memcpy(y, b->e, b->n * sizeof *y);
     qsort(x, a->n, sizeof *x, entry_qsort_cmp);
@@ -491,81 +264,7 @@ static bool list_same_set(const struct gd_list *a, const struct gd_list *b)
     return same;
 }
 
-/* DIFF-DUPLICATES: drops every later entry with the same family, socket address, socktype and
- * protocol as an earlier one. True when it dropped any. */
-static bool list_dedupe(struct gd_list *l)
-{
-    size_t w = 0;
-    bool dropped = false;
-    for (size_t i = 0; i < l->n; i++) {
-        bool dup = false;
-        for (size_t j = 0; j < w && !dup; j++) {
-            struct gd_entry a = l->e[j], b = l->e[i];
-            a.flags = b.flags = 0; /* the same in any one list; not part of the rule */
-            dup = entry_cmp_nocanon(&a, &b) == 0;
-        }
-        if (dup) {
-            free(l->e[i].canon);
-            dropped = true;
-            continue;
-        }
-        l->e[w++] = l->e[i];
-    }
-    l->n = w;
-    return dropped;
-}
-
 /* ---- printing -------------------------------------------------------------------------------- */
-
-static void entry_print(FILE *f, const struct gd_entry *e, int case_flags)
-{
-    char text[INET6_ADDRSTRLEN + IF_NAMESIZE + 8];
-    if (!e->has_addr) {
-        fprintf(f, "fam%d (no address)", e->family);
-    } else if (e->family == AF_INET && e->addrlen == sizeof(struct sockaddr_in)) {
-        const struct sockaddr_in *sin = (const struct sockaddr_in *)&e->addr;
-        inet_ntop(AF_INET, &sin->sin_addr, text, sizeof text);
-        fprintf(f, "%s:%u", text, ntohs(sin->sin_port));
-    } else if (e->family == AF_INET6 && e->addrlen == sizeof(struct sockaddr_in6)) {
-        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&e->addr;
-        inet_ntop(AF_INET6, &sin6->sin6_addr, text, sizeof text);
-        fprintf(f, "[%s", text);
-        if (sin6->sin6_scope_id)
-            fprintf(f, "%%%u", sin6->sin6_scope_id);
-        fprintf(f, "]:%u", ntohs(sin6->sin6_port));
-        if (sin6->sin6_flowinfo)
-            fprintf(f, " flowinfo=%u", ntohl(sin6->sin6_flowinfo));
-    } else {
-        fprintf(f, "fam%d len%u", e->family, (unsigned)e->addrlen);
-    }
-    if (e->has_addr && e->addr.ss_family != e->family)
-        fprintf(f, " sa_family=%d", e->addr.ss_family);
-    fprintf(f, " %d/%d", e->socktype, e->protocol);
-    if (e->flags != case_flags)
-        fprintf(f, " ai_flags=0x%x", (unsigned)e->flags);
-    if (e->canon) {
-        fputs(" canon='", f);
-        put_escaped(f, e->canon);
-        fputc('\'', f);
-    }
-}
-
-static void list_print(FILE *f, const struct gd_list *l, int case_flags)
-{
-    if (l->defect)
-        fprintf(f, "DEFECT(%s) ", l->defect);
-    if (l->rc != 0) {
-        fprintf(f, "%s(%d)", eai_name(l->rc), l->rc);
-        return;
-    }
-    fprintf(f, "OK[%zu]{", l->n);
-    for (size_t i = 0; i < l->n; i++) {
-        if (i)
-            fputs(", ", f);
-        entry_print(f, &l->e[i], case_flags);
-    }
-    fputc('}', f);
-}
 
 static void case_print_repro(FILE *f, const struct gd_case *c)
 {
@@ -860,35 +559,16 @@ static const struct addrinfo *hints_from_case(const struct gd_case *c, struct ad
     return hints;
 }
 
-static void libc_run(const struct gd_case *c, struct gd_list *out)
+static void libc_run(const struct gd_case *c, struct diff_list *out)
 {
-    struct addrinfo hints, *res = NULL;
-    int rc = getaddrinfo(c->node, c->service, hints_from_case(c, &hints), &res);
-    list_capture(out, rc, res);
-    if (rc == 0)
-        freeaddrinfo(res);
+    struct addrinfo hints;
+    list_from_libc(out, c->node, c->service, hints_from_case(c, &hints));
 }
 
-/* What a caller's *res holds before the call; gaix must leave it there on error (gaix.h). */
-static struct addrinfo gd_untouched;
-
-static void gaix_run(gaix_ctx *ctx, const struct gd_case *c, struct gd_list *out)
+static void gaix_run(gaix_ctx *ctx, const struct gd_case *c, struct diff_list *out)
 {
-    struct addrinfo hints, *res = &gd_untouched;
-    int rc = gaix_ctx_getaddrinfo(ctx, c->node, c->service, hints_from_case(c, &hints), &res);
-    if (rc != 0) {
-        list_capture(out, rc, NULL);
-        if (res != &gd_untouched)
-            out->defect = "*res changed on error";
-        return;
-    }
-    if (res == &gd_untouched) {
-        list_capture(out, rc, NULL);
-        out->defect = "success without setting *res";
-        return;
-    }
-    list_capture(out, rc, res);
-    gaix_freeaddrinfo(res);
+    struct addrinfo hints;
+    list_from_gaix(out, ctx, c->node, c->service, hints_from_case(c, &hints));
 }
 
 static bool libc_is_numeric(const char *node)
@@ -953,7 +633,7 @@ static bool libc_error_precedes_service(const struct gd_run *run, const struct g
  * glibc is asked; the list transformations follow in the order gaix applies its own checks.
  */
 static void expect_compute(const struct gd_run *run, const struct gd_case *c,
-                           const struct gd_list *g, struct gd_list *e, unsigned *ids)
+                           const struct diff_list *g, struct diff_list *e, unsigned *ids)
 {
     struct gd_case t = *c;
     unsigned pre = 0;
@@ -986,7 +666,7 @@ static void expect_compute(const struct gd_run *run, const struct gd_case *c,
         bool listed = hosts_has_name(&run->hosts, bare);
         if (listed) {
             struct gd_case probe = t;
-            struct gd_list r;
+            struct diff_list r;
             probe.flags &= ~AI_ADDRCONFIG; /* localhost names are exempt (below) */
             probe.null_hints = false;
             libc_run(&probe, &r);
@@ -1019,7 +699,7 @@ static void expect_compute(const struct gd_run *run, const struct gd_case *c,
             if (pre != DIFF_BIT(DIFF_ADDRCONFIG_EXEMPT) &&
                 (pre & DIFF_BIT(DIFF_ADDRCONFIG_EXEMPT))) {
                 struct gd_case kept = t;
-                struct gd_list r;
+                struct diff_list r;
                 kept.flags = c->flags;
                 kept.null_hints = c->null_hints;
                 libc_run(&kept, &r);
@@ -1041,7 +721,7 @@ static void expect_compute(const struct gd_run *run, const struct gd_case *c,
         const struct gd_hline *hl = hosts_scoped_only(&run->hosts, t.node);
         if (hl) {
             struct gd_case s = t;
-            struct gd_list lit;
+            struct diff_list lit;
             s.node = hl->addr;
             libc_run(&s, &lit);
             if (lit.rc == 0) {
@@ -1440,7 +1120,7 @@ struct gd_stats {
 };
 
 /* How a failing answer differs from the prediction, coarsest first. */
-static const char *mismatch_kind(const struct gd_list *want, const struct gd_list *got)
+static const char *mismatch_kind(const struct diff_list *want, const struct diff_list *got)
 {
     if (got->defect)
         return "defect";
@@ -1451,7 +1131,7 @@ static const char *mismatch_kind(const struct gd_list *want, const struct gd_lis
     if (want->n == got->n) {
         bool only_canon = true, only_flags = true;
         for (size_t i = 0; i < want->n; i++) {
-            struct gd_entry a = want->e[i], b = got->e[i];
+            struct diff_entry a = want->e[i], b = got->e[i];
             bool canon_same = canon_equal(a.canon, b.canon);
             bool rest_same = entry_cmp_nocanon(&a, &b) == 0;
             a.flags = b.flags = 0;
@@ -1501,8 +1181,8 @@ static void groups_add(struct gd_groups *gs, const char *kind, int want_rc, int 
     gs->n++;
 }
 
-static void stats_fail(struct gd_stats *st, const struct gd_case *c, const struct gd_list *g,
-                       const struct gd_list *want, unsigned ids, const struct gd_list *got,
+static void stats_fail(struct gd_stats *st, const struct gd_case *c, const struct diff_list *g,
+                       const struct diff_list *want, unsigned ids, const struct diff_list *got,
                        const char *extra)
 {
     st->failed++;
@@ -1546,9 +1226,9 @@ enum gd_verdict { GD_IDENTICAL, GD_DOCUMENTED, GD_FAILED };
 
 /* Runs both sides on c and judges gaix's answer. The caller frees g, want and got. *note says
  * why an order-only difference is not DIFF-SORT-READING. */
-static enum gd_verdict case_verdict(struct gd_run *run, const struct gd_case *c, struct gd_list *g,
-                                    struct gd_list *want, unsigned *ids, struct gd_list *got,
-                                    const char **note)
+static enum gd_verdict case_verdict(struct gd_run *run, const struct gd_case *c,
+                                    struct diff_list *g, struct diff_list *want, unsigned *ids,
+                                    struct diff_list *got, const char **note)
 {
     libc_run(c, g);
     expect_compute(run, c, g, want, ids);
@@ -1559,7 +1239,7 @@ static enum gd_verdict case_verdict(struct gd_run *run, const struct gd_case *c,
     if (!got->defect && run->ctx_glibc && list_same_set(want, got)) {
         /* DIFF-SORT-READING: the order alone differs, and gaix reading the rules as glibc
          * does gives exactly the prediction. */
-        struct gd_list legacy;
+        struct diff_list legacy;
         gaix_run(run->ctx_glibc, c, &legacy);
         bool same = !legacy.defect && list_equal(want, &legacy);
         list_free(&legacy);
@@ -1574,7 +1254,7 @@ static enum gd_verdict case_verdict(struct gd_run *run, const struct gd_case *c,
 
 static void case_judge(struct gd_run *run, struct gd_stats *st, const struct gd_case *c)
 {
-    struct gd_list g, want, got;
+    struct diff_list g, want, got;
     unsigned ids;
     const char *note;
     enum gd_verdict v = case_verdict(run, c, &g, &want, &ids, &got, &note);
@@ -1619,20 +1299,6 @@ static void groups_print(struct gd_groups *gs, const char *what)
 
 /* ---- modes ----------------------------------------------------------------------------------- */
 
-static size_t count_open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    if (!d)
-        return 0;
-    size_t n = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
-}
-
 /* glibc alone, twice per case: validates the corpus and the namespace before gaix exists, and
  * shows how often each rule would change glibc's answer. */
 static int mode_libc_only(struct gd_run *run, const struct gd_corpus *cp, const char *show_rule)
@@ -1640,7 +1306,7 @@ static int mode_libc_only(struct gd_run *run, const struct gd_corpus *cp, const 
     size_t ok = 0, nondeterministic = 0, by_rc[32] = {0}, rc_other = 0, by_id[DIFF_COUNT] = {0};
     size_t entries = 0;
     for (size_t i = 0; i < cp->n; i++) {
-        struct gd_list a, b, want;
+        struct diff_list a, b, want;
         unsigned ids;
         libc_run(&cp->cases[i], &a);
         libc_run(&cp->cases[i], &b);
@@ -1730,7 +1396,7 @@ static int mode_one(struct gd_run *run, char **argv, bool garbage)
         c.garbage = garbage;
     }
 
-    struct gd_list g, want, got;
+    struct diff_list g, want, got;
     unsigned ids;
     const char *note;
     enum gd_verdict v = case_verdict(run, &c, &g, &want, &ids, &got, &note);
@@ -1744,7 +1410,7 @@ static int mode_one(struct gd_run *run, char **argv, bool garbage)
     printf(")\ngaix:     ");
     list_print(stdout, &got, c.flags);
     if (run->ctx_glibc) {
-        struct gd_list legacy;
+        struct diff_list legacy;
         gaix_run(run->ctx_glibc, &c, &legacy);
         printf("\ngaix policy=glibc: ");
         list_print(stdout, &legacy, c.flags);
@@ -1836,7 +1502,7 @@ int main(int argc, char **argv)
     }
     {
         struct gd_case marker = {GD_FIXTURE_MARKER, NULL, AF_INET, SOCK_STREAM, 0, 0, false, false};
-        struct gd_list l;
+        struct diff_list l;
         libc_run(&marker, &l);
         bool found = l.rc == 0;
         list_free(&l);
@@ -1893,7 +1559,7 @@ int main(int argc, char **argv)
                 {"dual", "http", AF_UNSPEC, 0, 0, 0, false, false},
             };
             for (size_t i = 0; i < sizeof warm / sizeof warm[0]; i++) {
-                struct gd_list w;
+                struct diff_list w;
                 gaix_run(run.ctx, &warm[i], &w);
                 list_free(&w);
                 if (run.ctx_glibc) {

@@ -59,9 +59,10 @@
 #include <sys/socket.h>
 #include <time.h>
 
-/* Longest list either side may return before it counts as broken: big.test has 101 addresses,
- * times 3 socket types, so no correct answer comes near it. */
-#define DD_MAX_ENTRIES 2048
+/* The answers both sides give, captured, compared and printed (struct diff_list), and the small
+ * helpers of every differential program: shared with gai_diff_prog.c. */
+#include "diff_list.h"
+
 /* The name in the hosts file that tells the program it runs in the test's namespace. */
 #define DD_MARKER "gaix-dns-diff-fixture"
 
@@ -75,142 +76,6 @@ struct dd_case {
     int family, socktype, flags;
 };
 
-struct dd_entry {
-    int flags, family, socktype, protocol;
-    socklen_t addrlen;
-    struct sockaddr_storage addr;
-    char *canon;
-};
-
-struct dd_list {
-    int rc;
-    size_t n;
-    struct dd_entry *e;
-    const char *defect; /* a broken answer: no entries on success, *res touched on error... */
-};
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p) {
-        fprintf(stderr, "gai_dns_diff_prog: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *p = strdup(s);
-    if (!p) {
-        fprintf(stderr, "gai_dns_diff_prog: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
-
-/* ---- answers ------------------------------------------------------------------------------- */
-
-static void list_free(struct dd_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->e[i].canon);
-    free(l->e);
-    memset(l, 0, sizeof *l);
-}
-
-static void list_capture(struct dd_list *l, int rc, const struct addrinfo *res)
-{
-    memset(l, 0, sizeof *l);
-    l->rc = rc;
-    if (rc != 0)
-        return;
-    size_t n = 0;
-    for (const struct addrinfo *p = res; p && n <= DD_MAX_ENTRIES; p = p->ai_next)
-        n++;
-    if (n == 0) {
-        l->defect = "success without any entry";
-        return;
-    }
-    if (n > DD_MAX_ENTRIES) {
-        l->defect = "more than DD_MAX_ENTRIES entries (a cycle?)";
-        n = DD_MAX_ENTRIES;
-    }
-    l->e = xcalloc(n, sizeof *l->e);
-    l->n = n;
-    const struct addrinfo *p = res;
-    for (size_t i = 0; i < n; i++, p = p->ai_next) {
-        struct dd_entry *e = &l->e[i];
-        e->flags = p->ai_flags;
-        e->family = p->ai_family;
-        e->socktype = p->ai_socktype;
-        e->protocol = p->ai_protocol;
-        e->addrlen = p->ai_addrlen;
-        if (p->ai_addr && p->ai_addrlen <= sizeof e->addr)
-            memcpy(&e->addr, p->ai_addr, p->ai_addrlen);
-        else if (!l->defect)
-            l->defect = "entry without a usable ai_addr";
-        e->canon = p->ai_canonname ? xstrdup(p->ai_canonname) : NULL;
-    }
-}
-
-/* Equal entries: every field getaddrinfo() fills, the address by its family's fields. */
-static bool entry_equal(const struct dd_entry *a, const struct dd_entry *b, bool with_flags)
-{
-    if ((with_flags && a->flags != b->flags) || a->family != b->family ||
-        a->socktype != b->socktype || a->protocol != b->protocol || a->addrlen != b->addrlen ||
-        a->addr.ss_family != b->addr.ss_family)
-        return false;
-    if (a->addr.ss_family == AF_INET) {
-        const struct sockaddr_in *x = (const void *)&a->addr, *y = (const void *)&b->addr;
-        return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-    }
-    if (a->addr.ss_family == AF_INET6) {
-        const struct sockaddr_in6 *x = (const void *)&a->addr, *y = (const void *)&b->addr;
-        return x->sin6_port == y->sin6_port && x->sin6_flowinfo == y->sin6_flowinfo &&
-               x->sin6_scope_id == y->sin6_scope_id &&
-               memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
-    }
-    return memcmp(&a->addr, &b->addr, a->addrlen) == 0;
-}
-
-static bool canon_equal(const char *a, const char *b)
-{
-    return (!a || !b) ? a == b : strcmp(a, b) == 0;
-}
-
-static bool list_equal(const struct dd_list *a, const struct dd_list *b)
-{
-    if (a->rc != b->rc)
-        return false;
-    if (a->rc != 0)
-        return true;
-    if (a->n != b->n)
-        return false;
-    for (size_t i = 0; i < a->n; i++)
-        if (!entry_equal(&a->e[i], &b->e[i], true) || !canon_equal(a->e[i].canon, b->e[i].canon))
-            return false;
-    return true;
-}
-
-/* DIFF-DUPLICATES: true when it removed any. */
-static bool list_dedupe(struct dd_list *l)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < l->n; i++) {
-        bool dup = false;
-        for (size_t j = 0; j < w && !dup; j++)
-            dup = entry_equal(&l->e[j], &l->e[i], false);
-        if (dup)
-            free(l->e[i].canon);
-        else
-            l->e[w++] = l->e[i];
-    }
-    bool removed = w != l->n;
-    l->n = w;
-    return removed;
-}
-
 /* ---- printing -------------------------------------------------------------------------------- */
 
 static const char *family_name(int f)
@@ -219,46 +84,6 @@ static const char *family_name(int f)
            : f == AF_INET  ? "AF_INET"
            : f == AF_INET6 ? "AF_INET6"
                            : "AF_?";
-}
-
-static void entry_print(FILE *f, const struct dd_entry *e, int case_flags)
-{
-    char text[INET6_ADDRSTRLEN];
-    if (e->addr.ss_family == AF_INET) {
-        const struct sockaddr_in *s = (const void *)&e->addr;
-        inet_ntop(AF_INET, &s->sin_addr, text, sizeof text);
-        fprintf(f, "%s:%u", text, ntohs(s->sin_port));
-    } else if (e->addr.ss_family == AF_INET6) {
-        const struct sockaddr_in6 *s = (const void *)&e->addr;
-        inet_ntop(AF_INET6, &s->sin6_addr, text, sizeof text);
-        fprintf(f, "[%s]:%u", text, ntohs(s->sin6_port));
-        if (s->sin6_scope_id)
-            fprintf(f, "%%%u", s->sin6_scope_id);
-    } else {
-        fprintf(f, "fam%d", e->family);
-    }
-    fprintf(f, " %d/%d", e->socktype, e->protocol);
-    if (e->flags != case_flags)
-        fprintf(f, " ai_flags=0x%x", (unsigned)e->flags);
-    if (e->canon)
-        fprintf(f, " canon='%s'", e->canon);
-}
-
-static void list_print(FILE *f, const struct dd_list *l, int case_flags)
-{
-    if (l->defect)
-        fprintf(f, "DEFECT(%s) ", l->defect);
-    if (l->rc != 0) {
-        fprintf(f, "%s", gaix_eai_name(l->rc));
-        return;
-    }
-    fprintf(f, "OK[%zu]{", l->n);
-    for (size_t i = 0; i < l->n; i++) {
-        if (i)
-            fputs(", ", f);
-        entry_print(f, &l->e[i], case_flags);
-    }
-    fputc('}', f);
 }
 
 static void case_print(FILE *f, const struct dd_case *c)
@@ -279,30 +104,16 @@ static const struct addrinfo *case_hints(const struct dd_case *c, struct addrinf
     return h;
 }
 
-static void libc_run(const struct dd_case *c, struct dd_list *out)
+static void libc_run(const struct dd_case *c, struct diff_list *out)
 {
-    struct addrinfo h, *res = NULL;
-    int rc = getaddrinfo(c->node, c->service, case_hints(c, &h), &res);
-    list_capture(out, rc, res);
-    if (rc == 0)
-        freeaddrinfo(res);
+    struct addrinfo h;
+    list_from_libc(out, c->node, c->service, case_hints(c, &h));
 }
 
-static struct addrinfo dd_untouched; /* what *res holds before gaix's call */
-
-static void gaix_run(gaix_ctx *ctx, const struct dd_case *c, struct dd_list *out)
+static void gaix_run(gaix_ctx *ctx, const struct dd_case *c, struct diff_list *out)
 {
-    struct addrinfo h, *res = &dd_untouched;
-    int rc = gaix_ctx_getaddrinfo(ctx, c->node, c->service, case_hints(c, &h), &res);
-    if (rc != 0) {
-        list_capture(out, rc, NULL);
-        if (res != &dd_untouched)
-            out->defect = "*res changed on error";
-        return;
-    }
-    list_capture(out, rc, res == &dd_untouched ? NULL : res);
-    if (res != &dd_untouched)
-        gaix_freeaddrinfo(res);
+    struct addrinfo h;
+    list_from_gaix(out, ctx, c->node, c->service, case_hints(c, &h));
 }
 
 static bool node_is_literal(const char *node)
@@ -330,7 +141,7 @@ static bool node_is_localhost(const char *node)
 }
 
 /* What gaix must answer for c, given glibc's answer g; *rules says which rules changed it. */
-static void expect_compute(const struct dd_case *c, const struct dd_list *g, struct dd_list *e,
+static void expect_compute(const struct dd_case *c, const struct diff_list *g, struct diff_list *e,
                            unsigned *rules)
 {
     *rules = 0;
@@ -470,8 +281,8 @@ static bool resolv_has_no_aaaa(void)
 }
 
 /* Which known class a failure belongs to (see the opening comment). */
-static enum dd_class failure_class(const struct dd_case *c, const struct dd_list *want,
-                                   const struct dd_list *got)
+static enum dd_class failure_class(const struct dd_case *c, const struct diff_list *want,
+                                   const struct diff_list *got)
 {
     if (want->rc != EAI_NONAME || got->rc != EAI_NODATA || !c->node || got->defect)
         return CLASS_OTHER;
@@ -486,7 +297,7 @@ static enum dd_class failure_class(const struct dd_case *c, const struct dd_list
 
 static bool case_judge(gaix_ctx *ctx, const struct dd_case *c, struct dd_stats *st, bool verbose)
 {
-    struct dd_list g, want, got;
+    struct diff_list g, want, got;
     unsigned rules;
     libc_run(c, &g);
     expect_compute(c, &g, &want, &rules);
@@ -543,20 +354,6 @@ static bool case_judge(gaix_ctx *ctx, const struct dd_case *c, struct dd_stats *
     return same;
 }
 
-static size_t count_open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    size_t n = 0;
-    struct dirent *de;
-    if (!d)
-        return 0;
-    while ((de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
-}
-
 static int parse_family(const char *s)
 {
     if (strcmp(s, "AF_INET") == 0)
@@ -576,7 +373,7 @@ static bool world_check(void)
 {
     struct dd_case marker = {DD_MARKER, NULL, AF_INET, SOCK_STREAM, 0};
     struct dd_case dns = {"n0.load.test", NULL, AF_INET, SOCK_STREAM, 0};
-    struct dd_list l;
+    struct diff_list l;
     libc_run(&marker, &l);
     bool ok = l.rc == 0;
     list_free(&l);
@@ -664,7 +461,7 @@ int main(int argc, char **argv)
      * as before. */
     const struct dd_case warm[] = {corpus_case(0), {"localhost", "80", AF_UNSPEC, SOCK_STREAM, 0}};
     for (size_t i = 0; i < COUNT_OF(warm); i++) {
-        struct dd_list w;
+        struct diff_list w;
         gaix_run(ctx, &warm[i], &w);
         list_free(&w);
     }

@@ -64,6 +64,10 @@
 #include <sys/un.h>
 #include <time.h>
 
+/* Allocation, EAI_* names, escaped strings, the descriptor count: shared with the other
+ * differential programs. */
+#include "diff_util.h"
+
 /* ---- limits ---------------------------------------------------------------------------------- */
 
 /* Guard bytes after every buffer: a write past the given length lands in them. 16 covers any
@@ -168,26 +172,6 @@ struct gn_answer {
 
 /* ---- small helpers --------------------------------------------------------------------------- */
 
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) {
-        fprintf(stderr, "gni_diff_prog: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *p = strdup(s);
-    if (!p) {
-        fprintf(stderr, "gni_diff_prog: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
-
 /* ASCII only: the C library's <ctype.h> depends on the locale. */
 static bool ascii_is_space(char c)
 {
@@ -202,51 +186,6 @@ static bool ascii_is_digit(char c)
 static char ascii_lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static const char *eai_name(int rc)
-{
-    switch (rc) {
-    case 0:
-        return "OK";
-    case EAI_BADFLAGS:
-        return "EAI_BADFLAGS";
-    case EAI_NONAME:
-        return "EAI_NONAME";
-    case EAI_AGAIN:
-        return "EAI_AGAIN";
-    case EAI_FAIL:
-        return "EAI_FAIL";
-    case EAI_FAMILY:
-        return "EAI_FAMILY";
-    case EAI_MEMORY:
-        return "EAI_MEMORY";
-    case EAI_SYSTEM:
-        return "EAI_SYSTEM";
-    case EAI_OVERFLOW:
-        return "EAI_OVERFLOW";
-    case EAI_IDN_ENCODE:
-        return "EAI_IDN_ENCODE";
-    default:
-        return "EAI_?";
-    }
-}
-
-/* Writes s the way --one reads it back: printable ASCII as is, \\ and \' escaped, other bytes
- * as \xNN. */
-static void put_escaped(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '\\')
-            fputs("\\\\", f);
-        else if (c == '\'')
-            fputs("\\x27", f);
-        else if (c >= 0x20 && c < 0x7f)
-            fputc(c, f);
-        else
-            fprintf(f, "\\x%02x", c);
-    }
 }
 
 static int hexval(char c)
@@ -1424,20 +1363,6 @@ static void groups_print(struct gn_groups *gs)
 }
 
 /* ---- modes ----------------------------------------------------------------------------------- */
-
-static size_t count_open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    if (!d)
-        return 0;
-    size_t n = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
-}
 
 /*
  * glibc alone: each case twice (the namespace must make it deterministic), and the composition

@@ -1,10 +1,25 @@
-# The private world of the differential tests, shared by test_gai_diff.sh and test_gni_diff.sh:
-# sourced, never run. Each scenario runs in a mount and network namespace of its own (the caller
-# runs `unshare -m -n ...`, then these functions inside it):
+# shellcheck shell=bash
+# The private world of the differential tests, shared by test_gai_diff.sh, test_gni_diff.sh and
+# test_gai_dns_diff.sh: sourced, never run. Each scenario runs in a mount and network namespace of
+# its own: the script's outside half checks what it needs and runs the script again in the
+# namespace (`unshare -m -n ... SCRIPT --inner ...`), whose inside half sets it up with these
+# functions, runs the passes and leaves one log per pass; the outside half then adds them up.
 #
-#   ns_need_root PROG           outside: SKIPPED (exit 0) without root or without namespaces,
-#                               a failure (exit 1) instead when CI=true; a failure when PROG is
-#                               not built
+# Outside:
+#   ns_begin NAME BUILD_DIR [FLAG...]
+#                               ns_need_root for BUILD_DIR/tests/NAME_prog, then SKIPPED when
+#                               `unshare -m -n FLAG...` is refused (as ns_need_root); sets
+#                               NS_BUILD (BUILD_DIR, absolute) and NS_WORK (a temporary directory,
+#                               removed on exit) and starts the totals
+#   ns_need_root PROG           SKIPPED (exit 0) without root or without namespaces, a failure
+#                               (exit 1) instead when CI=true; a failure when PROG is not built
+#   ns_tally SCENARIO PASS...   adds each pass's verdict (NS_WORK/SCENARIO/SCENARIO.PASS.log) to
+#                               the totals
+#   ns_report                   the summary and "N passed, N failed"; status 0 when none failed
+# Inside:
+#   ns_scenario_setup SCENARIO WORK FIXTURES
+#                               the mounts made private, ns_net_setup and ns_etc_setup, a FAIL
+#                               line when one fails
 #   ns_net_setup SCENARIO       lo up; for v4, v6 and dual a veth pair v0/v1 with the scenario's
 #                               addresses and default routes (lo: loopback only)
 #   ns_etc_setup WORK FIXTURES  test copies of hosts, services, gai.conf (empty), nsswitch.conf
@@ -16,6 +31,9 @@
 #                               naming the SERVERs (default 127.0.0.1: loopback addresses of
 #                               the namespace only), a search list and options
 #                               (test_gai_dns_diff.sh)
+#   ns_addrs                    the namespace's addresses on one line ("lo 127.0.0.1/8 ...")
+#   ns_pass_run LOG COMMAND...  runs one pass: COMMAND's output, then "exit=STATUS", in LOG;
+#                               prints LOG
 #
 # Scenarios: lo (loopback only), v4 (192.0.2.2/24, IPv6 disabled on the veth ends), v6
 # (2001:db8:1::2/64 + fd00:1::2/64 + fe80::2/64, no IPv4 but loopback), dual (both). No packet
@@ -47,10 +65,85 @@ ns_need_root() {
     fi
 }
 
+# ns_begin NAME BUILD_DIR [FLAG...]: see the top. NS_START, NS_PASSED, NS_FAILED and NS_SUMMARY
+# are ns_tally's totals.
+ns_begin() {
+    local name=$1
+    if [ -z "${2:-}" ]; then
+        echo "usage: test_$name.sh BUILD_DIR" >&2
+        exit 1
+    fi
+    NS_BUILD=$(cd "$2" && pwd)
+    shift 2
+    ns_need_root "$NS_BUILD/tests/${name}_prog"
+    if [ $# -gt 0 ]; then
+        unshare -m -n "$@" true 2>/dev/null ||
+            ns_skip "needs root for namespaces (unshare $* refused)"
+    fi
+    NS_WORK=$(mktemp -d "/tmp/$name.XXXXXX") || exit 1
+    trap 'rm -rf "$NS_WORK"' EXIT
+    NS_START=$(date +%s)
+    NS_PASSED=0
+    NS_FAILED=0
+    NS_SUMMARY=""
+}
+
+# ns_tally SCENARIO PASS...: each pass's program ends its log with "N passed, N failed" (added
+# to the totals) after a "cases=" line (the summary's line for the pass). A log without that
+# verdict (the program crashed, timed out or never ran) is one failure, shown by its last lines.
+ns_tally() {
+    local scenario=$1 pass log counts last passed failed
+    shift
+    for pass in "$@"; do
+        log=$NS_WORK/$scenario/$scenario.$pass.log
+        counts=$(grep -E '^cases=' "$log" 2>/dev/null | tail -n 1)
+        last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" 2>/dev/null | tail -n 1)
+        if [ -z "$last" ]; then
+            last=$(tail -n 2 "$log" 2>/dev/null | tr '\n' ' ')
+            NS_SUMMARY+="  $scenario $pass: no result ($last)"$'\n'
+            NS_FAILED=$((NS_FAILED + 1))
+            continue
+        fi
+        passed=${last%% passed*}
+        failed=${last#*, }
+        failed=${failed%% failed*}
+        NS_PASSED=$((NS_PASSED + passed))
+        NS_FAILED=$((NS_FAILED + failed))
+        NS_SUMMARY+="  $scenario $pass: $counts"$'\n'
+    done
+}
+
+ns_report() {
+    echo "== summary ($(($(date +%s) - NS_START)) s)"
+    printf '%s' "$NS_SUMMARY"
+    echo "$NS_PASSED passed, $NS_FAILED failed"
+    [ "$NS_FAILED" = 0 ]
+}
+
+ns_scenario_setup() {
+    local scenario=$1 work=$2 fixtures=$3
+    mount --make-rprivate / || { echo "FAIL: mount --make-rprivate /"; return 1; }
+    ns_net_setup "$scenario" || { echo "FAIL: network setup for scenario $scenario"; return 1; }
+    ns_etc_setup "$work" "$fixtures" || { echo "FAIL: bind mounts over /etc"; return 1; }
+}
+
+ns_addrs() {
+    ip -o addr show | awk '{print $2, $4}' | tr '\n' ' '
+}
+
+# ns_pass_run LOG COMMAND...: the log keeps the program's status, for ns_tally's "no result".
+ns_pass_run() {
+    local log=$1
+    shift
+    "$@" >"$log" 2>&1
+    echo "exit=$?" >>"$log"
+    cat "$log"
+}
+
 # The files the libc and gaix read: copies in the work directory, so that nothing can write
 # through to the source tree, bind-mounted over /etc.
 ns_etc_setup() {
-    local work=$1 fixtures=$2 f
+    local work=$1 fixtures=$2 f missing
     printf 'hosts: files\nservices: files\n' >"$work/nsswitch.conf"
     printf 'multi on\n' >"$work/host.conf"
     printf 'nameserver 127.0.0.1\n' >"$work/resolv.conf"
@@ -62,8 +155,8 @@ ns_etc_setup() {
         if [ ! -f "/etc/$f" ]; then
             mkdir "$work/etc" && cp -a /etc/. "$work/etc/" && mount --bind "$work/etc" /etc ||
                 return 1
-            for f in hosts services gai.conf nsswitch.conf host.conf resolv.conf; do
-                [ -f "/etc/$f" ] || : >"/etc/$f"
+            for missing in hosts services gai.conf nsswitch.conf host.conf resolv.conf; do
+                [ -f "/etc/$missing" ] || : >"/etc/$missing"
             done
             break
         fi

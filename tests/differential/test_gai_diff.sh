@@ -2,12 +2,12 @@
 # Differential test: gaix_ctx_getaddrinfo() against the system libc's getaddrinfo().
 #
 # Each scenario runs in a private mount and network namespace (unshare -m -n) of its own, set up
-# by ns_lib.sh (shared with test_gni_diff.sh): the interfaces the scenario needs on a veth pair
-# whose two ends both live in the namespace, and test copies bind-mounted over /etc/hosts,
-# /etc/services, /etc/gai.conf, /etc/nsswitch.conf ("files" only: the libc never tries DNS),
-# /etc/host.conf and /etc/resolv.conf (127.0.0.1 only). There the libc and gaix read the same
-# files and see the same interfaces, so the libc is an exact oracle; gai_diff_prog compares the
-# two answers case by case (see its opening comment for the verdicts).
+# by ns_lib.sh (shared with test_gni_diff.sh and test_gai_dns_diff.sh): the interfaces the
+# scenario needs on a veth pair whose two ends both live in the namespace, and test copies
+# bind-mounted over /etc/hosts, /etc/services, /etc/gai.conf, /etc/nsswitch.conf ("files" only:
+# the libc never tries DNS), /etc/host.conf and /etc/resolv.conf (127.0.0.1 only). There the libc
+# and gaix read the same files and see the same interfaces, so the libc is an exact oracle;
+# gai_diff_prog compares the two answers case by case (see its opening comment for the verdicts).
 #
 # Scenarios: lo (loopback only), v4 (192.0.2.2/24, IPv6 disabled on the veth ends), v6
 # (2001:db8:1::2/64 + fd00:1::2/64 + fe80::2/64, no IPv4 but loopback), dual (both).
@@ -37,11 +37,9 @@ run_timeout=600 # seconds per run: a hung lookup must not hang CI
 . "$here/ns_lib.sh"
 
 inner() {
-    local scenario=$1 build=$2 work=$3 pass policy log
-    mount --make-rprivate / || { echo "FAIL: mount --make-rprivate /"; return 1; }
-    ns_net_setup "$scenario" || { echo "FAIL: network setup for scenario $scenario"; return 1; }
-    ns_etc_setup "$work" "$fixtures" || { echo "FAIL: bind mounts over /etc"; return 1; }
-    echo "== scenario $scenario: $(ip -o addr show | awk '{print $2, $4}' | tr '\n' ' ')"
+    local scenario=$1 build=$2 work=$3 pass policy log one
+    ns_scenario_setup "$scenario" "$work" "$fixtures" || return 1
+    echo "== scenario $scenario: $(ns_addrs)"
     for pass in ${GAI_DIFF_PASSES:-A B C}; do
         case $pass in
         A) policy=glibc; : >"$work/gai.conf" ;;
@@ -53,62 +51,27 @@ inner() {
         echo "-- scenario $scenario pass $pass (policy=$policy)"
         if [ -n "${GAI_DIFF_ONE:-}" ]; then
             # The arguments are quoted as the failure lines print them: let the shell split them.
-            eval "LC_ALL=C timeout $run_timeout \"\$build/tests/gai_diff_prog\" --policy $policy \
-                --one $GAI_DIFF_ONE" >"$log" 2>&1
-            echo "exit=$?" >>"$log"
-            cat "$log"
+            eval "one=($GAI_DIFF_ONE)"
+            ns_pass_run "$log" env LC_ALL=C timeout "$run_timeout" "$build/tests/gai_diff_prog" \
+                --policy "$policy" --one "${one[@]}"
             continue
         fi
-        LC_ALL=C timeout "$run_timeout" "$build/tests/gai_diff_prog" --policy "$policy" \
-            --cases "$cases" --max-print "$max_print" ${GAI_DIFF_SEED:+--seed "$GAI_DIFF_SEED"} \
-            >"$log" 2>&1
-        echo "exit=$?" >>"$log"
-        cat "$log"
+        ns_pass_run "$log" env LC_ALL=C timeout "$run_timeout" "$build/tests/gai_diff_prog" \
+            --policy "$policy" --cases "$cases" --max-print "$max_print" \
+            ${GAI_DIFF_SEED:+--seed "$GAI_DIFF_SEED"}
     done
     return 0
 }
 
-if [ "${1:-}" = --inner ]; then
-    shift
-    inner "$@"
-    exit $?
-fi
+[ "${1:-}" != --inner ] || { shift; inner "$@"; exit; }
 
 # ---- outside: checks, one namespace per scenario, the total -----------------------------------
 
-build=${1:?usage: test_gai_diff.sh BUILD_DIR}
-build=$(cd "$build" && pwd)
-
-ns_need_root "$build/tests/gai_diff_prog"
-
-work=$(mktemp -d /tmp/gai_diff.XXXXXX) || exit 1
-trap 'rm -rf "$work"' EXIT
-start=$(date +%s)
-total_pass=0
-total_fail=0
-summary=""
+ns_begin gai_diff "${1:-}"
 for scenario in ${GAI_DIFF_SCENARIOS:-lo v4 v6 dual}; do
-    mkdir "$work/$scenario"
-    unshare -m -n bash "${BASH_SOURCE[0]}" --inner "$scenario" "$build" "$work/$scenario"
-    for pass in ${GAI_DIFF_PASSES:-A B C}; do
-        log=$work/$scenario/$scenario.$pass.log
-        counts=$(grep -E '^cases=' "$log" 2>/dev/null | tail -n 1)
-        last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" 2>/dev/null | tail -n 1)
-        if [ -z "$last" ]; then
-            # No verdict line: the program crashed, timed out or never ran.
-            summary+="  $scenario $pass: no result ($(tail -n 1 "$log" 2>/dev/null))"$'\n'
-            total_fail=$((total_fail + 1))
-            continue
-        fi
-        p=${last%% passed*}
-        f=${last#*, }
-        f=${f%% failed*}
-        total_pass=$((total_pass + p))
-        total_fail=$((total_fail + f))
-        summary+="  $scenario $pass: $counts"$'\n'
-    done
+    mkdir "$NS_WORK/$scenario"
+    unshare -m -n bash "${BASH_SOURCE[0]}" --inner "$scenario" "$NS_BUILD" "$NS_WORK/$scenario"
+    # shellcheck disable=SC2086
+    ns_tally "$scenario" ${GAI_DIFF_PASSES:-A B C}
 done
-echo "== summary ($(( $(date +%s) - start )) s)"
-printf '%s' "$summary"
-echo "$total_pass passed, $total_fail failed"
-[ "$total_fail" = 0 ]
+ns_report

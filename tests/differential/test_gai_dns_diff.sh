@@ -57,18 +57,15 @@ passes_of() { # SCENARIO
 
 # ---- inside the namespace ---------------------------------------------------------------------
 inner() {
-    local scenario=$1 build=$2 work=$3 zones=$4 pass log search options servers reported rc
-    mount --make-rprivate / || { echo "FAIL: mount --make-rprivate /"; return 1; }
+    local scenario=$1 build=$2 work=$3 zones=$4 pass log search options servers reported one
     printf 'gaix-dns-diff' >/proc/sys/kernel/hostname || { echo "FAIL: host name"; return 1; }
-    ns_net_setup "$scenario" || { echo "FAIL: network setup for scenario $scenario"; return 1; }
     mkdir -p "$work/fixtures" && cp "$here/fixtures_dns/hosts" "$here/fixtures/services" \
         "$work/fixtures/" || { echo "FAIL: fixtures"; return 1; }
-    ns_etc_setup "$work" "$work/fixtures" || { echo "FAIL: bind mounts over /etc"; return 1; }
-    # shellcheck disable=SC2046
+    ns_scenario_setup "$scenario" "$work" "$work/fixtures" || return 1
     nsd_start "$work/nsd" 127.0.0.1 53 "$zones/test.zone" "$zones/2.0.192.in-addr.arpa.zone" \
         "$zones/8.b.d.0.1.0.0.2.ip6.arpa.zone" "$zones/..zone" >"$work/nsd.start" 2>&1 ||
         { echo "FAIL: NSD on 127.0.0.1:53"; cat "$work/nsd.start"; return 1; }
-    echo "== scenario $scenario: $(ip -o addr show | awk '{print $2, $4}' | tr '\n' ' ')"
+    echo "== scenario $scenario: $(ns_addrs)"
     for pass in $(passes_of "$scenario"); do
         case $pass in
         S) search="s1.test s2.test"; options="ndots:1 timeout:1 attempts:2"; servers=127.0.0.1 ;;
@@ -82,68 +79,35 @@ inner() {
         log=$work/$scenario.$pass.log
         echo "-- scenario $scenario pass $pass (nameservers $servers; search $search; options $options)"
         if [ -n "${GAI_DNS_DIFF_ONE:-}" ]; then
-            eval "timeout $run_timeout \"\$build/tests/gai_dns_diff_prog\" --policy glibc \
-                --one $GAI_DNS_DIFF_ONE" >"$log" 2>&1
+            eval "one=($GAI_DNS_DIFF_ONE)"
+            ns_pass_run "$log" timeout "$run_timeout" "$build/tests/gai_dns_diff_prog" \
+                --policy glibc --one "${one[@]}"
         else
-            LC_ALL=C timeout "$run_timeout" "$build/tests/gai_dns_diff_prog" --policy glibc \
-                --max-print "$max_print" --reported "$reported" >"$log" 2>&1
+            ns_pass_run "$log" env LC_ALL=C timeout "$run_timeout" \
+                "$build/tests/gai_dns_diff_prog" --policy glibc --max-print "$max_print" \
+                --reported "$reported"
         fi
-        rc=$?
-        echo "exit=$rc" >>"$log"
-        cat "$log"
     done
     nsd_stop "$work/nsd"
     return 0
 }
 
-if [ "${1:-}" = --inner ]; then
-    shift
-    inner "$@"
-    exit $?
-fi
+[ "${1:-}" != --inner ] || { shift; inner "$@"; exit; }
 
 # ---- outside: checks, one namespace per scenario, the total -----------------------------------
-build=${1:?usage: test_gai_dns_diff.sh BUILD_DIR}
-build=$(cd "$build" && pwd)
-
-ns_need_root "$build/tests/gai_dns_diff_prog"
-unshare -m -n -u true 2>/dev/null || ns_skip "needs root for namespaces (unshare -u refused)"
+ns_begin gai_dns_diff "${1:-}" -u
 if ! command -v nsd >/dev/null 2>&1 || ! command -v dig >/dev/null 2>&1; then
     echo "FAIL: nsd and dig are needed (scripts/deps.sh check installs them)"
     echo "0 passed, 1 failed"
     exit 1
 fi
-
-work=$(mktemp -d /tmp/gai_dns_diff.XXXXXX) || exit 1
-trap 'rm -rf "$work"' EXIT
-"$DNS_PYTHON" "$dns_dir/zones.py" "$work/zones" --load-names 10 --extra || exit 1
-start=$(date +%s)
-total_pass=0
-total_fail=0
-summary=""
+"$DNS_PYTHON" "$dns_dir/zones.py" "$NS_WORK/zones" --load-names 10 --extra || exit 1
 for scenario in ${GAI_DNS_DIFF_SCENARIOS:-dual v4 v6 lo}; do
-    mkdir "$work/$scenario"
+    mkdir "$NS_WORK/$scenario"
     timeout $((run_timeout * 2 + 30)) unshare -m -n -u bash "${BASH_SOURCE[0]}" --inner \
-        "$scenario" "$build" "$work/$scenario" "$work/zones"
-    for pass in $(passes_of "$scenario"); do
-        log=$work/$scenario/$scenario.$pass.log
-        [ -n "${GAI_DNS_DIFF_ONE:-}" ] && continue
-        counts=$(grep -E '^cases=' "$log" 2>/dev/null | tail -n 1)
-        last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" 2>/dev/null | tail -n 1)
-        if [ -z "$last" ]; then
-            summary+="  $scenario $pass: no result ($(tail -n 2 "$log" 2>/dev/null | tr '\n' ' '))"$'\n'
-            total_fail=$((total_fail + 1))
-            continue
-        fi
-        p=${last%% passed*}
-        f=${last#*, }
-        f=${f%% failed*}
-        total_pass=$((total_pass + p))
-        total_fail=$((total_fail + f))
-        summary+="  $scenario $pass: $counts"$'\n'
-    done
+        "$scenario" "$NS_BUILD" "$NS_WORK/$scenario" "$NS_WORK/zones"
+    # --one prints its case's verdict: there is nothing to add up.
+    # shellcheck disable=SC2046
+    [ -n "${GAI_DNS_DIFF_ONE:-}" ] || ns_tally "$scenario" $(passes_of "$scenario")
 done
-echo "== summary ($(($(date +%s) - start)) s)"
-printf '%s' "$summary"
-echo "$total_pass passed, $total_fail failed"
-[ "$total_fail" = 0 ]
+ns_report

@@ -49,15 +49,12 @@ scenario_hostname() {
 }
 
 inner() {
-    local scenario=$1 build=$2 work=$3 pass locale log name
-    mount --make-rprivate / || { echo "FAIL: mount --make-rprivate /"; return 1; }
-    ns_net_setup "$scenario" || { echo "FAIL: network setup for scenario $scenario"; return 1; }
-    ns_etc_setup "$work" "$fixtures" || { echo "FAIL: bind mounts over /etc"; return 1; }
+    local scenario=$1 build=$2 work=$3 pass locale log name one
     name=$(scenario_hostname "$scenario")
     # The UTS namespace is ours: this changes the host name of nothing outside it.
     printf '%s' "$name" >/proc/sys/kernel/hostname || { echo "FAIL: host name $name"; return 1; }
-    echo "== scenario $scenario: hostname $(uname -n);" \
-        "$(ip -o addr show | awk '{print $2, $4}' | tr '\n' ' ')"
+    ns_scenario_setup "$scenario" "$work" "$fixtures" || return 1
+    echo "== scenario $scenario: hostname $(uname -n); $(ns_addrs)"
     for pass in ${GNI_DIFF_PASSES:-C U}; do
         case $pass in
         C) locale=C ;;
@@ -68,63 +65,28 @@ inner() {
         echo "-- scenario $scenario pass $pass (LC_ALL=$locale)"
         if [ -n "${GNI_DIFF_ONE:-}" ]; then
             # The arguments are quoted as the failure lines print them: let the shell split them.
-            eval "LC_ALL=$locale timeout $run_timeout \"\$build/tests/gni_diff_prog\" \
-                --one $GNI_DIFF_ONE" >"$log" 2>&1
-            echo "exit=$?" >>"$log"
-            cat "$log"
+            eval "one=($GNI_DIFF_ONE)"
+            ns_pass_run "$log" env LC_ALL="$locale" timeout "$run_timeout" \
+                "$build/tests/gni_diff_prog" --one "${one[@]}"
             continue
         fi
-        LC_ALL=$locale timeout "$run_timeout" "$build/tests/gni_diff_prog" --cases "$cases" \
-            --max-print "$max_print" ${GNI_DIFF_SEED:+--seed "$GNI_DIFF_SEED"} \
-            ${GNI_DIFF_ARGS:-} >"$log" 2>&1
-        echo "exit=$?" >>"$log"
-        cat "$log"
+        # shellcheck disable=SC2086
+        ns_pass_run "$log" env LC_ALL="$locale" timeout "$run_timeout" \
+            "$build/tests/gni_diff_prog" --cases "$cases" --max-print "$max_print" \
+            ${GNI_DIFF_SEED:+--seed "$GNI_DIFF_SEED"} ${GNI_DIFF_ARGS:-}
     done
     return 0
 }
 
-if [ "${1:-}" = --inner ]; then
-    shift
-    inner "$@"
-    exit $?
-fi
+[ "${1:-}" != --inner ] || { shift; inner "$@"; exit; }
 
 # ---- outside: checks, one namespace per scenario, the total -----------------------------------
 
-build=${1:?usage: test_gni_diff.sh BUILD_DIR}
-build=$(cd "$build" && pwd)
-
-ns_need_root "$build/tests/gni_diff_prog"
-unshare -m -n -u true 2>/dev/null || ns_skip "needs root for namespaces (unshare -u refused)"
-
-work=$(mktemp -d /tmp/gni_diff.XXXXXX) || exit 1
-trap 'rm -rf "$work"' EXIT
-start=$(date +%s)
-total_pass=0
-total_fail=0
-summary=""
+ns_begin gni_diff "${1:-}" -u
 for scenario in ${GNI_DIFF_SCENARIOS:-lo v4 v6 dual}; do
-    mkdir "$work/$scenario"
-    unshare -m -n -u bash "${BASH_SOURCE[0]}" --inner "$scenario" "$build" "$work/$scenario"
-    for pass in ${GNI_DIFF_PASSES:-C U}; do
-        log=$work/$scenario/$scenario.$pass.log
-        counts=$(grep -E '^cases=' "$log" 2>/dev/null | tail -n 1)
-        last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" 2>/dev/null | tail -n 1)
-        if [ -z "$last" ]; then
-            # No verdict line: the program crashed, timed out or never ran.
-            summary+="  $scenario $pass: no result ($(tail -n 1 "$log" 2>/dev/null))"$'\n'
-            total_fail=$((total_fail + 1))
-            continue
-        fi
-        p=${last%% passed*}
-        f=${last#*, }
-        f=${f%% failed*}
-        total_pass=$((total_pass + p))
-        total_fail=$((total_fail + f))
-        summary+="  $scenario $pass: $counts"$'\n'
-    done
+    mkdir "$NS_WORK/$scenario"
+    unshare -m -n -u bash "${BASH_SOURCE[0]}" --inner "$scenario" "$NS_BUILD" "$NS_WORK/$scenario"
+    # shellcheck disable=SC2086
+    ns_tally "$scenario" ${GNI_DIFF_PASSES:-C U}
 done
-echo "== summary ($(($(date +%s) - start)) s)"
-printf '%s' "$summary"
-echo "$total_pass passed, $total_fail failed"
-[ "$total_fail" = 0 ]
+ns_report

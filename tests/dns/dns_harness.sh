@@ -6,6 +6,10 @@
 #
 #   dns_skip REASON                  SKIPPED and exit 0; with CI=true a failure (exit 1)
 #   dns_need_root                    outside: skip unless root with unshare -m -n and the tools
+#   dns_namespace_run TIMEOUT_S BUILD_DIR BUILT... -- TOOL...
+#                                    outside, the whole outer half of a test: the checks, then
+#                                    the script again inside `unshare -m -n`, its "ok"/"FAIL"
+#                                    lines counted (below); never returns
 #   dns_lo_up                        inside: bring the loopback up
 #   dns_test_zone DIR [WHOAMI [N]]   write DIR/test.zone (tests/dns/zones.py: names listed there)
 #   nsd_start DIR ADDR PORT ZONEFILE...
@@ -52,6 +56,48 @@ dns_need_root() {
         command -v "$tool" >/dev/null 2>&1 || dns_skip "needs root and $tool"
     done
     unshare -m -n true 2>/dev/null || dns_skip "needs root (unshare -m -n refused)"
+}
+
+# dns_namespace_run TIMEOUT_S BUILD_DIR BUILT... -- TOOL...: the outside of a test whose checks
+# run in a namespace of its own. Skips unless root (dns_need_root); fails when a BUILT file (a
+# path below BUILD_DIR) is not built or a TOOL is not on PATH; then runs the calling script ($0)
+# again as `GX_DNS_INSIDE=1 unshare -m -n bash $0 BUILD_DIR` under `timeout TIMEOUT_S`, prints
+# its output and counts its "ok " and "FAIL " lines into "N passed, N failed". A namespace that
+# exits non-zero without a FAIL line (a crash, the timeout) counts as one failure. Exits 0 when
+# nothing failed, 1 otherwise.
+dns_namespace_run() {
+    local timeout_s=$1 build tool out rc passed failed
+    build=$(cd "${2:?usage: ${0##*/} BUILD_DIR}" && pwd)
+    shift 2
+    dns_need_root
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        if [ ! -x "$build/$1" ]; then
+            echo "FAIL: $build/$1 is not built"
+            echo "0 passed, 1 failed"
+            exit 1
+        fi
+        shift
+    done
+    [ $# -eq 0 ] || shift
+    for tool in "$@"; do
+        if ! command -v "$tool" >/dev/null 2>&1; then
+            echo "FAIL: $tool is missing (scripts/deps.sh check installs it)"
+            echo "0 passed, 1 failed"
+            exit 1
+        fi
+    done
+    out=$(GX_DNS_INSIDE=1 timeout "$timeout_s" unshare -m -n bash "$0" "$build" 2>&1)
+    rc=$?
+    echo "$out"
+    passed=$(grep -c '^ok ' <<<"$out")
+    failed=$(grep -c '^FAIL ' <<<"$out")
+    if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
+        echo "FAIL: the namespace exited with status $rc"
+        failed=1
+    fi
+    echo "$passed passed, $failed failed"
+    [ "$failed" = 0 ]
+    exit
 }
 
 dns_lo_up() {

@@ -24,36 +24,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/dns_harness.sh"
 
 # ---- outside: checks, then the namespace ------------------------------------------------------
-if [ -z "${GX_DNS_INSIDE:-}" ]; then
-    build=$(cd "${1:?usage: test_dns_nsd.sh BUILD_DIR}" && pwd)
-    dns_need_root
-    for f in "$build/tests/nsd_prog" "$build/gaix"; do
-        if [ ! -x "$f" ]; then
-            echo "FAIL: $f is not built"
-            echo "0 passed, 1 failed"
-            exit 1
-        fi
-    done
-    for tool in nsd dig; do
-        if ! command -v "$tool" >/dev/null 2>&1; then
-            echo "FAIL: $tool is missing (scripts/deps.sh check installs it)"
-            echo "0 passed, 1 failed"
-            exit 1
-        fi
-    done
-    out=$(GX_DNS_INSIDE=1 timeout 300 unshare -m -n bash "$0" "$build" 2>&1)
-    rc=$?
-    echo "$out"
-    p=$(grep -c '^ok ' <<<"$out")
-    f=$(grep -c '^FAIL ' <<<"$out")
-    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
-        echo "FAIL: the namespace exited with status $rc"
-        f=1
-    fi
-    echo "$p passed, $f failed"
-    [ "$f" = 0 ]
-    exit
-fi
+[ -n "${GX_DNS_INSIDE:-}" ] || dns_namespace_run 300 "${1:-}" tests/nsd_prog gaix -- nsd dig
 
 # ---- inside the namespace ----------------------------------------------------------------------
 build=$1

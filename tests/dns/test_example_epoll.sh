@@ -16,34 +16,9 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/dns_harness.sh"
 
-if [ -z "${GX_DNS_INSIDE:-}" ]; then
-    build=$(cd "${1:?usage: test_example_epoll.sh BUILD_DIR}" && pwd)
-    dns_need_root
-    if [ ! -x "$build/examples/epoll_resolve" ]; then
-        echo "FAIL: $build/examples/epoll_resolve is not built"
-        echo "0 passed, 1 failed"
-        exit 1
-    fi
-    for tool in nsd dig mount; do
-        if ! command -v "$tool" >/dev/null 2>&1; then
-            echo "FAIL: $tool is missing (scripts/deps.sh check installs it)"
-            echo "0 passed, 1 failed"
-            exit 1
-        fi
-    done
-    out=$(GX_DNS_INSIDE=1 timeout 120 unshare -m -n bash "$0" "$build" 2>&1)
-    rc=$?
-    echo "$out"
-    p=$(grep -c '^ok ' <<<"$out")
-    f=$(grep -c '^FAIL ' <<<"$out")
-    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
-        echo "FAIL: the namespace exited with status $rc"
-        f=1
-    fi
-    echo "$p passed, $f failed"
-    [ "$f" = 0 ]
-    exit
-fi
+# ---- outside: checks, then this script again in a namespace of its own (dns_harness.sh) --------
+[ -n "${GX_DNS_INSIDE:-}" ] ||
+    dns_namespace_run 120 "${1:-}" examples/epoll_resolve -- nsd dig mount
 
 # ---- inside the namespace ----------------------------------------------------------------------
 build=$1
