@@ -2,7 +2,8 @@
  * The asynchronous API: gaix_resolve(), gaix_cancel(), gaix_ctx_fd(), gaix_ctx_timeout_ms(),
  * gaix_ctx_process(). Each context gets, on its first async call, an engine whose descriptors
  * live in one epoll set (gaix_ctx_fd) and a lock that every async call takes. Lookups run the
- * same pipeline as gaix_getaddrinfo() (lookup/pipeline.c) on that engine.
+ * same pipeline as gaix_getaddrinfo() (lookup/pipeline.c) on that engine; the DNS answers that
+ * one round finishes are ordered together (lookup/sort_batch.h).
  *
  * Callbacks never run under the lock: finished lookups wait in a queue, and gaix_ctx_process()
  * takes the queue and calls them after letting go of the lock, so a callback may start or cancel
@@ -44,6 +45,7 @@ struct gaix_query {
 struct gx_async {
     pthread_mutex_t lock;
     struct gx_engine engine;
+    struct gx_sort_batch sort_batch; /* finished DNS answers ordered together, per round */
     struct gaix_query *active;
     struct gaix_query *done_head, *done_tail;
     bool closing; /* gx_async_free() is running: gaix_resolve() refuses new lookups */
@@ -60,6 +62,7 @@ static struct gx_async *async_get(gaix_ctx *ctx)
             a = NULL;
         }
         if (a) {
+            gx_sort_batch_init(&a->sort_batch, &a->engine);
             pthread_mutex_init(&a->lock, NULL);
             ctx->async = a;
         }
@@ -157,6 +160,7 @@ gaix_query *gaix_resolve(gaix_ctx *ctx, const char *node, const char *service,
         a->active->prev = q;
     a->active = q;
     gx_lookup_init(&q->lk, ctx, &a->engine, query_lookup_done);
+    q->lk.sort_batch = &a->sort_batch;
     if (deadline_ms > 0)
         q->lk.deadline_us = q->start_us + (uint64_t)deadline_ms * 1000u;
     if (gx_lookup_start(&q->lk, q->node, q->service, q->has_hints ? &q->hints : NULL))
@@ -266,6 +270,7 @@ void gx_async_free(gaix_ctx *ctx)
         list = q->next_done;
         query_callback(q);
     }
+    gx_sort_batch_destroy(&a->sort_batch);
     gx_engine_destroy(&a->engine);
     pthread_mutex_destroy(&a->lock);
     free(a);

@@ -18,6 +18,9 @@
 /* Events taken from epoll per round: enough to keep a thousand lookups moving without starving
  * the timers; the rest wait for the next round. */
 #define ENGINE_EPOLL_BATCH 256
+/* The epoll data of the eventfd, and the slot of an io that has none (see gx_engine_watch). */
+#define ENGINE_WAKE_DATA UINT64_MAX
+#define ENGINE_NO_SLOT UINT32_MAX
 
 uint64_t gx_engine_now_us(void)
 {
@@ -35,7 +38,7 @@ int gx_engine_init(struct gx_engine *e, bool use_epoll)
         return GX_OK;
     e->epfd = epoll_create1(EPOLL_CLOEXEC);
     e->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = ENGINE_WAKE_DATA};
     if (e->epfd < 0 || e->wakefd < 0 || epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->wakefd, &ev) != 0) {
         int err = errno;
         gx_engine_destroy(e);
@@ -52,6 +55,9 @@ void gx_engine_destroy(struct gx_engine *e)
     if (e->wakefd >= 0)
         close(e->wakefd);
     gx_timer_heap_free(&e->timers);
+    free(e->slots);
+    e->slots = NULL;
+    e->nslots = e->free_slot = 0;
     e->epfd = e->wakefd = -1;
 }
 
@@ -59,20 +65,69 @@ void gx_io_init(struct gx_io *io)
 {
     memset(io, 0, sizeof *io);
     io->fd = -1;
+    io->slot = ENGINE_NO_SLOT;
     gx_timer_init(&io->timer);
+}
+
+/*
+ * The epoll set names an io by (slot, generation) in its 64-bit data, never by pointer. A
+ * descriptor's registration is not taken out with EPOLL_CTL_DEL when its owner closes it (a
+ * system call per flight): close() takes it out, as the kernel drops a registration when the
+ * last reference to the open file goes. When a forked child still holds a copy of the socket
+ * the registration outlives our close() and may still report events, with a generation that
+ * no longer matches: they are ignored. Registrations are edge-triggered, so such a leftover
+ * reports only new arrivals, never the same readable socket round after round.
+ */
+static int slot_take(struct gx_engine *e, struct gx_io *io)
+{
+    if (e->free_slot >= e->nslots) {
+        uint32_t n = e->nslots ? e->nslots * 2 : 64;
+        struct gx_io_slot *t = realloc(e->slots, n * sizeof *t);
+        if (!t)
+            return GX_E_MEMORY;
+        for (uint32_t i = e->nslots; i < n; i++) {
+            t[i].io = NULL;
+            t[i].gen = 0;
+            t[i].next_free = i + 1;
+        }
+        e->slots = t;
+        e->free_slot = e->nslots;
+        e->nslots = n;
+    }
+    uint32_t i = e->free_slot;
+    e->free_slot = e->slots[i].next_free;
+    e->slots[i].io = io;
+    io->slot = i;
+    return GX_OK;
+}
+
+static void slot_give_back(struct gx_engine *e, struct gx_io *io)
+{
+    struct gx_io_slot *s = &e->slots[io->slot];
+    s->io = NULL;
+    s->gen++;
+    s->next_free = e->free_slot;
+    e->free_slot = io->slot;
+    io->slot = ENGINE_NO_SLOT;
 }
 
 int gx_engine_watch(struct gx_engine *e, struct gx_io *io)
 {
     if (e->epfd >= 0 && io->fd >= 0) {
-        struct epoll_event ev = {.events = 0, .data.ptr = io};
+        bool fresh = !io->registered || io->slot == ENGINE_NO_SLOT;
+        if (fresh && slot_take(e, io) < 0)
+            return GX_E_MEMORY;
+        struct epoll_event ev = {.events = EPOLLET};
+        ev.data.u64 = (uint64_t)e->slots[io->slot].gen << 32 | io->slot;
         if (io->events & POLLIN)
             ev.events |= EPOLLIN;
         if (io->events & POLLOUT)
             ev.events |= EPOLLOUT;
-        int op = io->registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-        if (epoll_ctl(e->epfd, op, io->fd, &ev) != 0)
+        if (epoll_ctl(e->epfd, fresh ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, io->fd, &ev) != 0) {
+            if (fresh)
+                slot_give_back(e, io);
             return GX_E_SYSTEM;
+        }
     }
     if (!io->registered) {
         io->prev = NULL;
@@ -91,8 +146,8 @@ void gx_engine_unwatch(struct gx_engine *e, struct gx_io *io)
     gx_timer_cancel(&e->timers, &io->timer);
     if (!io->registered)
         return;
-    if (e->epfd >= 0 && io->fd >= 0)
-        (void)epoll_ctl(e->epfd, EPOLL_CTL_DEL, io->fd, NULL);
+    if (io->slot != ENGINE_NO_SLOT)
+        slot_give_back(e, io); /* no EPOLL_CTL_DEL: the caller's close() (see above) */
     if (io->prev)
         io->prev->next = io->next;
     else
@@ -215,19 +270,20 @@ static int engine_epoll(struct gx_engine *e, int timeout_ms, uint64_t *now)
         return GX_E_SYSTEM;
     *now = gx_engine_now_us();
     for (int i = 0; i < r; i++) {
-        struct gx_io *io = evs[i].data.ptr;
-        if (io == NULL) {
+        uint64_t data = evs[i].data.u64;
+        if (data == ENGINE_WAKE_DATA) {
             e->wake_pending = false;
             uint64_t count;
             ssize_t n = read(e->wakefd, &count, sizeof count);
             (void)n;
             continue;
         }
-        /* As above: a handler earlier in this batch may have unwatched (and freed the owner of)
-         * this io. Owners free themselves only in deferred work, after the batch, so the
-         * pointer is still valid here and its flag tells. */
-        if (io->registered)
-            io->on_ready(io, *now);
+        /* A handler earlier in this batch may have unwatched this io (its slot was given back,
+         * and maybe taken again by a new io: the generation tells), or the event comes from a
+         * registration that outlived its descriptor (a forked child's copy): skipped. */
+        uint32_t slot = (uint32_t)data;
+        if (slot < e->nslots && e->slots[slot].io && e->slots[slot].gen == (uint32_t)(data >> 32))
+            e->slots[slot].io->on_ready(e->slots[slot].io, *now);
     }
     return GX_OK;
 }

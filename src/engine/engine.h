@@ -31,6 +31,7 @@ struct gx_io {
     int fd;          /* -1: no descriptor, only a deadline */
     short events;    /* POLLIN / POLLOUT */
     bool registered; /* in the engine's list (and epoll set) */
+    uint32_t slot;   /* epoll: its entry in the engine's slot table, while registered */
     void (*on_ready)(struct gx_io *io, uint64_t now_us);
     void (*on_timeout)(struct gx_io *io, uint64_t now_us);
     struct gx_timer timer;
@@ -44,6 +45,13 @@ struct gx_deferred {
     bool queued;
 };
 
+/* An epoll registration names its io by slot and generation, never by pointer (see engine.c). */
+struct gx_io_slot {
+    struct gx_io *io; /* NULL: free */
+    uint32_t gen;     /* bumped when the slot is freed: older events are stale */
+    uint32_t next_free;
+};
+
 struct gx_engine {
     struct gx_io *ios;          /* every registered descriptor */
     size_t nios;
@@ -52,6 +60,8 @@ struct gx_engine {
     int epfd;                   /* -1 for a private engine */
     int wakefd;                 /* eventfd signalled when deferred work is queued (epoll only) */
     bool wake_pending;          /* wakefd written and not read back yet */
+    struct gx_io_slot *slots;   /* epoll only */
+    uint32_t nslots, free_slot; /* free_slot: head of the free list, nslots when none */
 };
 
 /* A private engine (poll) or, with use_epoll, one an outside loop can watch. */
@@ -59,9 +69,16 @@ int gx_engine_init(struct gx_engine *e, bool use_epoll);
 void gx_engine_destroy(struct gx_engine *e);
 
 void gx_io_init(struct gx_io *io);
-/* Starts or updates watching io->fd for io->events. GX_OK or GX_E_SYSTEM / GX_E_MEMORY. */
+/*
+ * Starts or updates watching io->fd for io->events. GX_OK or GX_E_SYSTEM / GX_E_MEMORY.
+ * Edge-triggered in an epoll engine: a handler reads (or writes) until the call would block, as
+ * dns_lookup.c's do, or it is not called again until something new arrives.
+ */
 int gx_engine_watch(struct gx_engine *e, struct gx_io *io);
-/* Stops watching io and cancels its deadline; the caller closes the descriptor. */
+/*
+ * Stops watching io and cancels its deadline. The caller closes io->fd at once: in an epoll
+ * engine the registration is not taken out by hand, close() takes it out (see engine.c).
+ */
 void gx_engine_unwatch(struct gx_engine *e, struct gx_io *io);
 /* Arms io's deadline (io need not have a descriptor). */
 int gx_engine_deadline(struct gx_engine *e, struct gx_io *io, uint64_t deadline_us);

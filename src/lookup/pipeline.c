@@ -190,8 +190,9 @@ static void sort_forget_interfaces(struct gx_dest_info *info, size_t n)
     }
 }
 
-/* RFC 6724: only a list of two or more addresses has an order to decide. */
-static int lookup_sort(struct gx_lookup *lk)
+/* RFC 6724: only a list of two or more addresses has an order to decide. known: what a sort
+ * batch already learnt about reaching each address (scratch the sort may reorder), or NULL. */
+static int lookup_sort(struct gx_lookup *lk, struct gx_dest_info *known)
 {
     size_t n = lk->addrs.n;
     if (n < 2)
@@ -205,18 +206,19 @@ static int lookup_sort(struct gx_lookup *lk)
         return st;
 
     struct gx_dest_info inline_info[GX_ADDRLIST_INLINE];
-    struct gx_dest_info *info = inline_info;
-    if (n > GX_ADDRLIST_INLINE) {
+    struct gx_dest_info *info = known ? known : inline_info;
+    if (!known && n > GX_ADDRLIST_INLINE) {
         info = malloc(n * sizeof *info);
         if (!info)
             return GX_E_MEMORY;
     }
-    st = gx_netstate_dest_info(ns, lk->addrs.v, n, info);
+    if (!known)
+        st = gx_netstate_dest_info(ns, lk->addrs.v, n, info);
     if (st >= 0 && policy->base == GAIX_POLICY_GLIBC && !gx_netstate_has_ipv6(ns))
         sort_forget_interfaces(info, n);
     if (st >= 0)
         st = gx_sort(lk->addrs.v, info, n, policy);
-    if (info != inline_info)
+    if (info != inline_info && info != known)
         free(info);
     return st;
 }
@@ -310,9 +312,10 @@ static int lookup_validate(struct gx_lookup *lk, const char *node, const char *s
 }
 
 /* The steps after the addresses are known: order, canonical name, the caller's list. */
-static int lookup_finish_addrs(struct gx_lookup *lk)
+static int lookup_finish_addrs(struct gx_lookup *lk, struct gx_dest_info *known)
 {
-    int st = lk->addrs.n < 2 ? GX_OK : lookup_sort(lk); /* one address: nothing to order */
+    /* one address: nothing to order */
+    int st = lk->addrs.n < 2 ? GX_OK : lookup_sort(lk, known);
     const char *canon = NULL;
     size_t canon_len = 0;
     if (st >= 0)
@@ -323,10 +326,10 @@ static int lookup_finish_addrs(struct gx_lookup *lk)
     return st;
 }
 
-static void lookup_end(struct gx_lookup *lk, int st)
+static void lookup_end(struct gx_lookup *lk, int st, struct gx_dest_info *known)
 {
     if (st >= 0)
-        st = lookup_finish_addrs(lk);
+        st = lookup_finish_addrs(lk, known);
     lk->status = st < 0 ? st : GX_OK;
     lk->finished = true;
 }
@@ -411,7 +414,18 @@ static void lookup_dns_done(struct gx_dns_lookup *l, void *arg)
     }
     if (lk->addrs.n > 0)
         st = GX_OK;
-    lookup_end(lk, st);
+    if (lk->sort_batch && lk->addrs.n >= 2) {
+        gx_sort_batch_add(lk->sort_batch, lk); /* ends in gx_lookup_end_batched() */
+        return;
+    }
+    lookup_end(lk, st, NULL);
+    if (lk->done)
+        lk->done(lk);
+}
+
+void gx_lookup_end_batched(struct gx_lookup *lk, struct gx_dest_info *info)
+{
+    lookup_end(lk, GX_OK, info);
     if (lk->done)
         lk->done(lk);
 }
@@ -455,6 +469,7 @@ void gx_lookup_init(struct gx_lookup *lk, gaix_ctx *ctx, struct gx_engine *engin
     lk->res = NULL;
     lk->source = GAIX_SOURCE_NONE;
     lk->used_dns = false;
+    lk->sort_batch = NULL;
     gx_addrlist_init(&lk->addrs);
     gx_ctx_refs_init(&lk->refs, ctx);
 }
@@ -465,7 +480,7 @@ bool gx_lookup_start(struct gx_lookup *lk, const char *node, const char *service
     int st = lookup_prepare(lk, node, service, hints);
     if (st == 1)
         return false; /* DNS in flight */
-    lookup_end(lk, st);
+    lookup_end(lk, st, NULL);
     return true;
 }
 

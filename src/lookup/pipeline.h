@@ -29,6 +29,8 @@
 #include "lookup/addrlist.h"
 #include "lookup/node_sources.h"
 #include "lookup/service.h"
+#include "lookup/sort.h"
+#include "lookup/sort_batch.h"
 
 struct gx_lookup;
 typedef void gx_lookup_done_fn(struct gx_lookup *lk);
@@ -73,7 +75,15 @@ struct gx_lookup {
     enum gaix_source source;
     struct gx_dns_stats dns_stats; /* DNS: copied when the DNS lookup ends */
     bool used_dns;
+    /* The async API: where a DNS answer waits for its order (lookup/sort_batch.h), or NULL */
+    struct gx_sort_batch *sort_batch;
+    struct gx_lookup *batch_next;
 };
+
+/* The end of a lookup that waited in a sort batch: info[i] describes addrs.v[i] (the batch's
+ * scratch, reordered by the sort), or NULL when the batch could not ask and the lookup asks alone.
+ * Calls lk->done. */
+void gx_lookup_end_batched(struct gx_lookup *lk, struct gx_dest_info *info);
 
 /* Prepares a lookup; engine NULL means a private one (the blocking call). */
 void gx_lookup_init(struct gx_lookup *lk, gaix_ctx *ctx, struct gx_engine *engine,

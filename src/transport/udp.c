@@ -7,50 +7,18 @@
 #include <unistd.h>
 
 #include "core/status.h"
-#include "engine/random.h"
-
-/* Binds to a random port above 1023; after GX_UDP_BIND_TRIES ports in use, to port 0. */
-static int udp_bind_random(int fd, int family)
-{
-    for (int i = 0; i < GX_UDP_BIND_TRIES; i++) {
-        uint16_t r;
-        if (gx_random_u16(&r) < 0)
-            return GX_E_SYSTEM;
-        uint16_t port = (uint16_t)(1024 + r % (65536 - 1024));
-        struct sockaddr_in6 a6;
-        memset(&a6, 0, sizeof a6);
-        socklen_t len;
-        if (family == AF_INET) {
-            struct sockaddr_in *a4 = (struct sockaddr_in *)(void *)&a6;
-            a4->sin_family = AF_INET;
-            a4->sin_port = htons(port);
-            len = sizeof *a4;
-        } else {
-            a6.sin6_family = AF_INET6;
-            a6.sin6_port = htons(port);
-            len = sizeof a6;
-        }
-        if (bind(fd, (struct sockaddr *)(void *)&a6, len) == 0)
-            return GX_OK;
-        if (errno != EADDRINUSE && errno != EACCES)
-            return GX_E_SYSTEM;
-    }
-    return GX_OK; /* connect() will pick a port */
-}
 
 int gx_udp_open(const struct sockaddr *server, socklen_t len, int *fd_out)
 {
     int fd = socket(server->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return GX_E_SYSTEM;
-    int st = udp_bind_random(fd, server->sa_family);
-    if (st >= 0 && connect(fd, server, len) != 0)
-        st = GX_E_SYSTEM;
-    if (st < 0) {
+    /* No bind(): connect() binds the socket to a port the kernel draws at random (see udp.h). */
+    if (connect(fd, server, len) != 0) {
         int e = errno;
         close(fd);
         errno = e;
-        return st;
+        return GX_E_SYSTEM;
     }
     *fd_out = fd;
     return GX_OK;

@@ -16,6 +16,8 @@
  *     leaks nothing (LeakSanitizer checks at each test's exit in the sanitizer build); a query
  *     started from such a callback is refused (NULL, errno ECANCELED: the context is closing),
  *     even when every callback tries again;
+ *   - a forked child holding copies of the query sockets does not disturb the parent: a reply to
+ *     a socket the parent closed is never delivered, nor reported round after round;
  *   - no descriptor is left open once every query completed.
  *
  * "A server that never answers" is a UDP socket of this test bound to 127.0.0.1 on a port of the
@@ -649,6 +651,79 @@ TEST(resolve_from_a_callback_that_ctx_free_runs)
     close(silent);
 }
 
+/*
+ * A forked child keeps copies of the parent's sockets, and so keeps their epoll registrations
+ * alive after the parent closed them (the engine lets close() take a registration out instead of
+ * EPOLL_CTL_DEL, and close() does so only for the last copy). A reply then arriving at such a
+ * socket must not reach a freed query, nor leave the context's descriptor readable for ever (a
+ * busy loop): the parent goes on resolving, and its descriptor goes quiet once processed.
+ */
+TEST(a_forked_child_holding_a_closed_socket_does_not_disturb_the_parent)
+{
+    char server[32];
+    int silent = silent_server(server, sizeof server);
+    gaix_ctx *ctx = ctx_make(server, "timeout:5 attempts:2");
+    REQUIRE(ctx);
+    struct record rec[3] = {{0}};
+    gaix_query *q = start(ctx, "name.test", "80", AF_UNSPEC, 0, 0, &rec[0]);
+    REQUIRE(q);
+    CHECK_EQ_INT(gaix_ctx_process(ctx), 0); /* the A and AAAA questions leave */
+    /* Where they came from: the query's socket. */
+    uint8_t buf[512];
+    struct sockaddr_in from;
+    socklen_t flen = sizeof from;
+    REQUIRE(fd_readable(silent, 2000));
+    ssize_t got = recvfrom(silent, buf, sizeof buf, 0, (struct sockaddr *)&from, &flen);
+    REQUIRE(got >= 12);
+
+    int go[2];
+    REQUIRE(pipe(go) == 0);
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        /* Holds every copy until the parent is done, touches nothing of the library's. */
+        close(go[1]);
+        char c;
+        ssize_t n = read(go[0], &c, 1);
+        (void)n;
+        _exit(0);
+    }
+    close(go[0]);
+    gaix_cancel(q); /* the parent's copy of the socket closes; the child's lives on */
+    CHECK_EQ_INT(gaix_ctx_process(ctx), 1);
+    CHECK_EQ_INT(rec[0].status, EAI_CANCELED);
+
+    /* A late reply (its content does not matter: nobody may read it), twice. */
+    for (int i = 0; i < 2; i++)
+        CHECK(sendto(silent, buf, (size_t)got, 0, (struct sockaddr *)&from, flen) == got);
+    /* New lookups run as before, and the leftover registration's events are ignored. */
+    REQUIRE(start(ctx, "192.0.2.1", "80", AF_INET, 0, 0, &rec[1]));
+    REQUIRE(start(ctx, "fromhosts", "80", AF_UNSPEC, 0, 0, &rec[2]));
+    size_t done = 0;
+    for (int round = 0; round < 10 && done < 2; round++) {
+        int n = gaix_ctx_process(ctx);
+        CHECK(n >= 0);
+        done += n > 0 ? (size_t)n : 0;
+    }
+    CHECK_EQ_INT((int)done, 2);
+    CHECK_EQ_INT(rec[1].status, 0);
+    CHECK_EQ_STR(rec[1].addr, "192.0.2.1");
+    CHECK_EQ_INT(rec[2].status, 0);
+    CHECK_EQ_INT(rec[2].source, GAIX_SOURCE_HOSTS);
+    /* Quiet once processed: a reply to the child's copy is not reported round after round. */
+    CHECK_EQ_INT(gaix_ctx_process(ctx), 0);
+    CHECK(!fd_readable(gaix_ctx_fd(ctx), 50));
+    CHECK_EQ_INT(gaix_ctx_timeout_ms(ctx), -1);
+    CHECK_EQ_INT(rec[0].calls + rec[1].calls + rec[2].calls, 3);
+
+    close(go[1]);
+    int status;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    gaix_ctx_free(ctx);
+    close(silent);
+}
+
 TEST(no_descriptor_left_after_every_query_completed)
 {
     char server[32];
@@ -704,6 +779,7 @@ int main(void)
         CHECK_ENTRY(timeout_ms_is_honoured_a_wait_of_exactly_that_finds_work_due),
         CHECK_ENTRY(ctx_free_with_queries_in_flight_calls_each_back_once_canceled),
         CHECK_ENTRY(resolve_from_a_callback_that_ctx_free_runs),
+        CHECK_ENTRY(a_forked_child_holding_a_closed_socket_does_not_disturb_the_parent),
         CHECK_ENTRY(no_descriptor_left_after_every_query_completed)));
     files_remove();
     return rc;
