@@ -180,6 +180,20 @@ GAIX_API int gaix_ctx_getaddrinfo_detail(gaix_ctx *ctx, const char *node, const 
                                          const struct addrinfo *hints, struct addrinfo **res,
                                          struct gaix_result *r);
 
+/* getnameinfo() over the given context that also reports, in r, how the host name was found,
+ * as gaix_ctx_getaddrinfo_detail() does for an address list; for tools such as the CLI's
+ * --reverse --trace. The return value and the buffers are gaix_ctx_getnameinfo()'s. r->status is
+ * the return value and r->ai is NULL. r->source says where the host name came from:
+ * GAIX_SOURCE_NUMERIC (the numeric form: NI_NUMERICHOST, or no name was found),
+ * GAIX_SOURCE_HOSTS, GAIX_SOURCE_DNS (a PTR record), GAIX_SOURCE_LOCAL (AF_UNIX: this node),
+ * or GAIX_SOURCE_NONE (an error, or no host asked for). The DNS fields (queries, server, rcode,
+ * ttl_s) are set whenever a PTR query was sent, even when it found no name and the numeric form
+ * was returned; truncated is 0. EAI_SYSTEM with errno EINVAL when ctx or r is NULL, and then r
+ * is left untouched. */
+GAIX_API int gaix_ctx_getnameinfo_detail(gaix_ctx *ctx, const struct sockaddr *sa, socklen_t salen,
+                                         char *host, socklen_t hostlen, char *serv,
+                                         socklen_t servlen, int flags, struct gaix_result *r);
+
 /* Frees a list returned by gaix_getaddrinfo(), or any sub-list of it (POSIX): a list split in
  * several pieces is freed by freeing each piece. NULL is a no-op. */
 GAIX_API void gaix_freeaddrinfo(struct addrinfo *res);

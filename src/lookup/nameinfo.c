@@ -1,3 +1,8 @@
+/*
+ * getnameinfo(); see nameinfo.h for the order of checks. Every step also notes, in a struct
+ * ni_trace, where the host name came from and what DNS said when a PTR query was sent, for
+ * gx_getnameinfo_detail(): a few stores per call, whether or not anyone asks for them.
+ */
 #include "lookup/nameinfo.h"
 
 #include <net/if.h>
@@ -25,6 +30,13 @@
  * still accepts and ignores. NI_NUMERICSCOPE does not exist on this platform. */
 #define ACCEPTED_NI_FLAGS                                                                         \
     (NI_NUMERICHOST | NI_NUMERICSERV | NI_NOFQDN | NI_NAMEREQD | NI_DGRAM | NI_IDN | 64 | 128)
+
+/* Where the host name came from, and what DNS said if it was asked (gx_getnameinfo_detail()). */
+struct ni_trace {
+    enum gaix_source source; /* of the host name; NONE while none was made */
+    bool used_dns;           /* a PTR lookup was started: dns holds its outcome */
+    struct gx_dns_stats dns;
+};
 
 /* Copies len bytes and a NUL into dest, or GX_E_OVERFLOW without writing anything. */
 static int ni_copy(char *dest, size_t destlen, const char *src, size_t len)
@@ -126,6 +138,7 @@ static void ni_local_domain(const struct gx_hosts *hosts, char *out, size_t outl
 struct ni_ptr {
     bool done;
     int status;
+    struct gx_dns_stats stats; /* copied when the lookup ends: it is freed after ni_ptr_done() */
     char name[GX_DNS_NAME_WIRE_MAX];
 };
 
@@ -134,6 +147,7 @@ static void ni_ptr_done(struct gx_dns_lookup *l, void *arg)
     struct ni_ptr *p = arg;
     p->done = true;
     p->status = gx_dns_lookup_status(l);
+    p->stats = *gx_dns_lookup_stats(l);
     const char *name = gx_dns_lookup_name(l);
     if (p->status >= 0 && name)
         snprintf(p->name, sizeof p->name, "%s", name);
@@ -143,8 +157,9 @@ static void ni_ptr_done(struct gx_dns_lookup *l, void *arg)
 
 /* The PTR name of an address, from DNS (in-addr.arpa or ip6.arpa; N11), on a private engine.
  * GX_OK with the name, GX_E_AGAIN (servers failing: glibc then answers EAI_AGAIN, not the number)
- * or another status meaning "no name". */
-static int ni_dns_ptr(struct gx_ctx_refs *refs, const struct gx_addr *a, char *out, size_t outlen)
+ * or another status meaning "no name". Once a lookup has started, t gets what it sent and heard. */
+static int ni_dns_ptr(struct gx_ctx_refs *refs, const struct gx_addr *a, char *out, size_t outlen,
+                      struct ni_trace *t)
 {
     const struct gx_resolv_conf *conf;
     int st = gx_ctx_resolv(refs, &conf);
@@ -157,17 +172,23 @@ static int ni_dns_ptr(struct gx_ctx_refs *refs, const struct gx_addr *a, char *o
     st = gx_engine_init(&e, false);
     if (st < 0)
         return st;
-    struct ni_ptr p = {.done = false, .status = GX_E_NONAME};
+    struct ni_ptr p = {.done = false, .status = GX_E_NONAME, .stats = {.rcode = -1}};
     struct gx_dns_params params = {.conf = conf, .ptr_name = wire};
     struct gx_dns_lookup *l;
     st = gx_dns_lookup_start(&e, &params, ni_ptr_done, &p, &l);
+    bool started = st >= 0;
     while (st >= 0 && !p.done) {
         if (gx_engine_round(&e, -1) < 0 && !p.done) {
+            p.stats = *gx_dns_lookup_stats(l); /* what was sent before the engine failed */
             gx_dns_lookup_cancel(l);
             st = GX_E_SYSTEM;
         }
     }
     gx_engine_destroy(&e);
+    if (started) {
+        t->used_dns = true;
+        t->dns = p.stats;
+    }
     if (st < 0)
         return st;
     if (p.status >= 0)
@@ -177,7 +198,7 @@ static int ni_dns_ptr(struct gx_ctx_refs *refs, const struct gx_addr *a, char *o
 
 /* The host part of an AF_INET / AF_INET6 address. */
 static int ni_host_inet(struct gx_ctx_refs *refs, const struct gx_addr *a, char *host,
-                        size_t hostlen, int flags)
+                        size_t hostlen, int flags, struct ni_trace *t)
 {
     if (!(flags & NI_NUMERICHOST)) {
         const struct gx_hosts *hosts;
@@ -193,12 +214,15 @@ static int ni_host_inet(struct gx_ctx_refs *refs, const struct gx_addr *a, char 
                 return GX_E_OVERFLOW;
             memcpy(buf, name, len);
             buf[len] = '\0';
+            t->source = GAIX_SOURCE_HOSTS;
         } else if (!refs->ctx->dns_off) {
-            st = ni_dns_ptr(refs, a, buf, sizeof buf);
+            st = ni_dns_ptr(refs, a, buf, sizeof buf, t);
             if (st == GX_E_AGAIN || st == GX_E_MEMORY || st == GX_E_SYSTEM)
                 return st;
             found = st == GX_OK;
             len = found ? strlen(buf) : 0;
+            if (found)
+                t->source = GAIX_SOURCE_DNS;
         }
         if (found) {
             if (flags & NI_NOFQDN) {
@@ -228,11 +252,14 @@ static int ni_host_inet(struct gx_ctx_refs *refs, const struct gx_addr *a, char 
     }
     if (flags & NI_NAMEREQD)
         return GX_E_NONAME;
+    t->source = GAIX_SOURCE_NUMERIC;
     return ni_host_numeric(a, host, hostlen);
 }
 
-static int ni_host_local(char *host, size_t hostlen, int flags)
+/* The host part of an AF_UNIX address: this node, by name or as "localhost". */
+static int ni_host_local(char *host, size_t hostlen, int flags, struct ni_trace *t)
 {
+    t->source = GAIX_SOURCE_LOCAL;
     if (!(flags & NI_NUMERICHOST)) {
         struct utsname u;
         if (uname(&u) == 0)
@@ -299,14 +326,14 @@ static int ni_check(const struct sockaddr *sa, socklen_t salen, const char *host
     }
 }
 
-static int ni_run(struct gx_ctx_refs *refs, const struct sockaddr *sa, socklen_t salen,
-                  char *host, size_t hostlen, char *serv, size_t servlen, int flags)
+static int ni_run(struct gx_ctx_refs *refs, const struct sockaddr *sa, socklen_t salen, char *host,
+                  size_t hostlen, char *serv, size_t servlen, int flags, struct ni_trace *t)
 {
     int st = ni_check(sa, salen, host, serv, flags);
     if (st < 0)
         return st;
     if (sa->sa_family == AF_UNIX) {
-        if (host && hostlen > 0 && (st = ni_host_local(host, hostlen, flags)) < 0)
+        if (host && hostlen > 0 && (st = ni_host_local(host, hostlen, flags, t)) < 0)
             return st;
         if (serv && servlen > 0) {
             /* The path up to its NUL or to the end of what the caller gave, whichever comes
@@ -321,19 +348,49 @@ static int ni_run(struct gx_ctx_refs *refs, const struct sockaddr *sa, socklen_t
     struct gx_addr a;
     uint16_t port;
     ni_read_inet(sa, &a, &port);
-    if (host && hostlen > 0 && (st = ni_host_inet(refs, &a, host, hostlen, flags)) < 0)
+    if (host && hostlen > 0 && (st = ni_host_inet(refs, &a, host, hostlen, flags, t)) < 0)
         return st;
     if (serv && servlen > 0)
         st = ni_serv_inet(refs, port, serv, servlen, flags);
     return st;
 }
 
+/* The trace as the async result reports a forward lookup (pipeline.c, gx_lookup_detail()). */
+static void ni_detail(const struct ni_trace *t, int eai, struct gaix_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->status = eai;
+    r->ai = NULL;
+    r->source = eai != 0 ? GAIX_SOURCE_NONE : t->source;
+    r->rcode = -1;
+    if (t->used_dns) {
+        r->rcode = t->dns.rcode;
+        r->queries = t->dns.queries;
+        r->ttl_s = t->dns.ttl_s;
+        memcpy(&r->server, &t->dns.server, sizeof t->dns.server);
+    }
+}
+
+int gx_getnameinfo_detail(gaix_ctx *ctx, const struct sockaddr *sa, socklen_t salen, char *host,
+                          socklen_t hostlen, char *serv, socklen_t servlen, int flags,
+                          struct gaix_result *detail)
+{
+    uint64_t start = detail ? gx_engine_now_us() : 0;
+    struct ni_trace t = {.source = GAIX_SOURCE_NONE, .used_dns = false};
+    struct gx_ctx_refs refs;
+    gx_ctx_refs_init(&refs, ctx);
+    int st = ni_run(&refs, sa, salen, host, hostlen, serv, servlen, flags, &t);
+    gx_ctx_refs_release(&refs);
+    int eai = st < 0 ? gx_status_to_eai(st) : 0;
+    if (detail) {
+        ni_detail(&t, eai, detail);
+        detail->elapsed_us = gx_engine_now_us() - start;
+    }
+    return eai;
+}
+
 int gx_getnameinfo(gaix_ctx *ctx, const struct sockaddr *sa, socklen_t salen, char *host,
                    socklen_t hostlen, char *serv, socklen_t servlen, int flags)
 {
-    struct gx_ctx_refs refs;
-    gx_ctx_refs_init(&refs, ctx);
-    int st = ni_run(&refs, sa, salen, host, hostlen, serv, servlen, flags);
-    gx_ctx_refs_release(&refs);
-    return st < 0 ? gx_status_to_eai(st) : 0;
+    return gx_getnameinfo_detail(ctx, sa, salen, host, hostlen, serv, servlen, flags, NULL);
 }

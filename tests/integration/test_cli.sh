@@ -9,12 +9,15 @@
 #   part 2  --format python against Debian's /usr/bin/python3         (root: a namespace of its
 #           (socket.getaddrinfo, and socket.getnameinfo for --reverse),  own, see below)
 #           and --format getent against getent (ahosts, and hosts for
-#           --reverse), on the same files
+#           --reverse), on the same files; then --reverse --trace
+#           when DNS is asked, against tests/dns/fakedns.py
 #
 # Part 2 runs inside `unshare -m -n`: a network namespace with only lo, and a mount namespace
 # where the test hosts and services files and an nsswitch.conf saying "hosts: files" and
 # "services: files" are bind-mounted over /etc, so the C library reads the same files as gaix
-# and never tries DNS. Without root part 2 says SKIPPED, which is a failure when CI=true.
+# and never tries DNS. Its only DNS server is the test's own fakedns on 127.0.0.1 of that
+# namespace, named with --server. Without root part 2 says SKIPPED, which is a failure when
+# CI=true. (Part 1's --server tests outside the namespace ask only 127.0.0.1:9, a closed port.)
 #
 # Usage: test_cli.sh BUILD_DIR     (the CLI is BUILD_DIR/gaix). Ends with "N passed, N failed".
 set -u
@@ -304,6 +307,95 @@ EOF
                 "getent:" "$(getent hosts "$a")"
         fi
     done
+
+    reverse_trace_dns
+}
+
+# run_dns ARGS...: runs gaix as given (no --no-dns: these ask the test's own server); sets $out,
+# $err and $status as run() does.
+run_dns() {
+    out=$("$GAIX" "$@" 2>"$tmp/stderr")
+    status=$?
+    err=$(cat "$tmp/stderr")
+}
+
+# --reverse --trace when DNS is asked: tests/dns/fakedns.py on 127.0.0.1 in this namespace (an
+# ephemeral port) answers the PTR of 192.0.2.99 and says NXDOMAIN for 192.0.2.98; nothing listens
+# on 127.0.0.5:53 (port unreachable at once). Each trace is checked against what the server saw.
+reverse_trace_dns() {
+    # shellcheck source=../dns/dns_harness.sh
+    . "$(dirname "$0")/../dns/dns_harness.sh"
+    cat >"$tmp/ptr.json" <<'RULES'
+{
+  "rules": [
+    {"match": {"qname": "99.2.0.192.in-addr.arpa", "qtype": "PTR"},
+     "actions": [{"reply": {"aa": 1, "answers": [{"type": "PTR", "ttl": 120, "data": "ptr99.test"}]}}]},
+    {"match": {"qname": "98.2.0.192.in-addr.arpa", "qtype": "PTR"},
+     "actions": [{"reply": {"aa": 1, "rcode": "NXDOMAIN"}}]}
+  ],
+  "default": ["drop"]
+}
+RULES
+    if ! fakedns_start "$tmp/fakedns" "$tmp/ptr.json" 127.0.0.1:0 --lifetime 120; then
+        not_ok "namespace: fakedns started for --reverse --trace"
+        return
+    fi
+    local port log=$tmp/fakedns/log.jsonl
+    port=$(cat "$tmp/fakedns/port")
+    local dns=(--hosts "$tmp/hosts" --services "$tmp/services" --resolv-conf ""
+               --server "127.0.0.1:$port" --timeout 1 --attempts 1 --trace)
+    # queries_seen [NAME]: the queries fakedns logged so far (for NAME only, if given).
+    queries_seen() { grep '"event": "query"' "$log" | grep -c -F "\"qname\": \"${1:-}"; }
+
+    run_dns --reverse 192.0.2.99 80 "${dns[@]}" --format python
+    if [ "$status" = 0 ] && [ "$out" = "('ptr99.test', 'www')" ] &&
+        [[ "$err" == "gaix: trace: source dns, "*" ms, 1 query, server 127.0.0.1 port $port, rcode 0, ttl 120 s" ]] &&
+        [ "$(queries_seen 99.2.0.192.in-addr.arpa)" = 1 ]; then
+        ok "--reverse --trace: a PTR answer (source, query, server, rcode, ttl)"
+    else
+        not_ok "--reverse --trace: a PTR answer" "status $status" "stdout: $out" "stderr: $err" \
+            "queries seen: $(queries_seen 99.2.0.192.in-addr.arpa)"
+    fi
+
+    run_dns --reverse 192.0.2.98 80 "${dns[@]}" --format python
+    if [ "$status" = 0 ] && [ "$out" = "('192.0.2.98', 'www')" ] &&
+        [[ "$err" == "gaix: trace: source numeric, "*" ms, 1 query, rcode 3" ]] &&
+        [ "$(queries_seen 98.2.0.192.in-addr.arpa)" = 1 ]; then
+        ok "--reverse --trace: NXDOMAIN gives the numeric form, the query still shown"
+    else
+        not_ok "--reverse --trace: NXDOMAIN gives the numeric form" "status $status" \
+            "stdout: $out" "stderr: $err"
+    fi
+
+    run_dns --reverse 192.0.2.98 80 "${dns[@]}" --ni-flags namereqd
+    if [ "$status" = 68 ] && [ -z "$out" ] &&
+        [[ "$err" == "gaix: trace: source none, "*" ms, 1 query, rcode 3"$'\n'"gaix: 192.0.2.98 80: "*"(EAI_NONAME)" ]]; then
+        ok "--reverse --trace: NXDOMAIN with namereqd, then the failure line"
+    else
+        not_ok "--reverse --trace: NXDOMAIN with namereqd" "status $status" "stderr: $err"
+    fi
+
+    local before
+    before=$(queries_seen)
+    run_dns --reverse 192.0.2.10 80 "${dns[@]}"
+    if [ "$status" = 0 ] && [[ "$err" == "gaix: trace: source hosts, "*" ms" ]] &&
+        [ "$(queries_seen)" = "$before" ]; then
+        ok "--reverse --trace: the hosts file first, no query"
+    else
+        not_ok "--reverse --trace: the hosts file first, no query" "status $status" \
+            "stderr: $err" "queries before $before, after $(queries_seen)"
+    fi
+    fakedns_stop "$tmp/fakedns"
+
+    # No server: both attempts counted, no server, no rcode; EAI_AGAIN (exit 75).
+    run_dns --reverse 192.0.2.99 80 --hosts "$tmp/hosts" --resolv-conf "" --server 127.0.0.5 \
+        --timeout 1 --attempts 2 --trace
+    if [ "$status" = 75 ] &&
+        [[ "$err" == "gaix: trace: source none, "*" ms, 2 queries"$'\n'"gaix: 192.0.2.99 80: "*"(EAI_AGAIN)" ]]; then
+        ok "--reverse --trace: no server answers, both attempts counted"
+    else
+        not_ok "--reverse --trace: no server answers" "status $status" "stderr: $err"
+    fi
 }
 
 if [ "${2:-}" = "--in-namespace" ]; then
@@ -534,11 +626,27 @@ for s in 192.0.2.53 192.0.2.53:5353 2001:db8::53 "[::1]:5353" ::1:53 fe80::1%lo 
     expect "--server $s accepted" 0 "[(2, 1, 6, '', ('127.0.0.1', 80))]" \
         127.0.0.1 80 --socktype stream --format python --server "$s" --resolv-conf ""
 done
-# A malformed one fails when the context is made (gaix.1: EAI_SYSTEM, exit 70).
-for s in 127.1 "[::1]:0" 192.0.2.53:65536 "[::1" fe80::1%nosuchif0; do
-    expect_err "--server $s refused" 70 "(EAI_SYSTEM): Invalid argument" \
-        127.0.0.1 80 --server "$s" --resolv-conf ""
+# A malformed one is a usage error: exit 64 before any lookup, nothing on stdout, and on stderr
+# one line naming the value as given, then the pointer to --help (as the library reads the value:
+# not numeric, four parts for IPv4, a port from 1 to 65535, a bracket pair, a known interface).
+server_hint="(a numeric address, an optional port 1 to 65535: 192.0.2.53, 192.0.2.53:5353, fe80::1%eth0, [::1]:5353)"
+for s in 300.1.1.1 1.2.3.4:99999 "::1]:53" "" 127.1 "[::1]:0" 192.0.2.53:65536 "[::1" \
+    "[::1]5353" 192.0.2.53: "192.0.2.53:+53" alpha fe80::1%nosuchif0; do
+    want="gaix: invalid value '$s' for --server $server_hint"$'\n'"Try 'gaix --help' for more information."
+    run 127.0.0.1 80 --server "$s" --resolv-conf ""
+    if [ "$status" = 64 ] && [ -z "$out" ] && [ "$err" = "$want" ]; then
+        ok "--server '$s' is a usage error naming it"
+    else
+        not_ok "--server '$s' is a usage error naming it" "status $status (want 64)" \
+            "stdout: $out" "stderr: $err" "want:   $want"
+    fi
 done
+# Whichever --server is the bad one is named, with --reverse too; --server= gives the empty value.
+expect_err "the second --server named" 64 "gaix: invalid value '192.0.2.1:0' for --server (" \
+    127.0.0.1 --server 192.0.2.53 --server 192.0.2.1:0 --resolv-conf ""
+expect_err "--server checked with --reverse" 64 "gaix: invalid value '::1]:53' for --server (" \
+    --reverse 127.0.0.1 "${CFG[@]}" --server "::1]:53"
+expect_err "--server= empty" 64 "gaix: invalid value '' for --server (" 127.0.0.1 --server=
 expect "--resolv-conf \"\" accepted" 0 "[(2, 1, 6, '', ('127.0.0.1', 80))]" \
     127.0.0.1 80 --socktype stream --format python --resolv-conf ""
 run 127.0.0.1 80 --socktype stream --trace "${CFG[@]}"
@@ -551,9 +659,30 @@ run nosuch.test 80 --trace "${CFG[@]}"
 [ "$status" = 68 ] && [[ "$err" == "gaix: trace: source none, "*$'\n'"gaix: nosuch.test 80: "* ]] &&
     ok "--trace on failure, then the failure line" ||
     not_ok "--trace on failure, then the failure line" "status $status" "$err"
-run --reverse 127.0.0.1 80 --trace "${CFG[@]}"
-[ "$status" = 0 ] && [ -z "$err" ] && ok "--trace with --reverse prints nothing" ||
-    not_ok "--trace with --reverse prints nothing" "status $status" "$err"
+# --reverse --trace: where the host name came from (the DNS cases run in part 2).
+run --reverse 192.0.2.10 80 --trace --format python "${CFG[@]}"
+[ "$status" = 0 ] && [ "$out" = "('alpha.test', 'www')" ] &&
+    [[ "$err" == "gaix: trace: source hosts, "*" ms" ]] && [[ "$err" != *$'\n'* ]] &&
+    ok "--reverse --trace: a hosts name" ||
+    not_ok "--reverse --trace: a hosts name" "status $status" "stdout: $out" "stderr: $err"
+run --reverse 192.0.2.99 80 --trace --format python "${CFG[@]}"
+[ "$status" = 0 ] && [ "$out" = "('192.0.2.99', 'www')" ] &&
+    [[ "$err" == "gaix: trace: source numeric, "*" ms" ]] && [[ "$err" != *$'\n'* ]] &&
+    ok "--reverse --trace: no name, the numeric form" ||
+    not_ok "--reverse --trace: no name, the numeric form" "status $status" "stdout: $out" \
+        "stderr: $err"
+run --reverse 192.0.2.10 80 --trace --ni-flags numerichost "${CFG[@]}"
+[ "$status" = 0 ] && [[ "$err" == "gaix: trace: source numeric, "*" ms" ]] &&
+    ok "--reverse --trace: numerichost" ||
+    not_ok "--reverse --trace: numerichost" "status $status" "stderr: $err"
+run --reverse 192.0.2.99 80 --trace --ni-flags namereqd "${CFG[@]}"
+[ "$status" = 68 ] &&
+    [[ "$err" == "gaix: trace: source none, "*" ms"$'\n'"gaix: 192.0.2.99 80: "*"(EAI_NONAME)" ]] &&
+    ok "--reverse --trace on failure, then the failure line" ||
+    not_ok "--reverse --trace on failure, then the failure line" "status $status" "$err"
+run --reverse 192.0.2.10 80 "${CFG[@]}"
+[ "$status" = 0 ] && [ -z "$err" ] && ok "--reverse without --trace: nothing on stderr" ||
+    not_ok "--reverse without --trace: nothing on stderr" "status $status" "$err"
 # --no-dns after --server turns DNS off: no query, EAI_NONAME at once. (Were it ignored, the
 # query would go to a closed port of 127.0.0.1 and end in EAI_AGAIN, still on loopback.)
 out=$("$GAIX" nosuch.test 80 --hosts "$tmp/hosts" --resolv-conf "" --server 127.0.0.1:9 \

@@ -30,7 +30,8 @@ static int stdout_finish(int status)
     return status;
 }
 
-/* --trace: one line on stderr saying where the answer came from and what it took. */
+/* --trace: one line on stderr saying where the answer (with --reverse, the host name) came from
+ * and what it took. */
 static void trace_print(FILE *f, const struct gaix_result *r)
 {
     static const char *const sources[] = {"none", "numeric", "local", "hosts", "localhost",
@@ -114,8 +115,12 @@ static int reverse_lookup(const struct cli_options *opts, const struct sockaddr 
             return EAI_SYSTEM;
         }
         errno = 0;
-        rc = gaix_ctx_getnameinfo(ctx, sa, salen, host, NI_MAXHOST, serv, NI_MAXSERV, flags);
+        struct gaix_result detail;
+        rc = gaix_ctx_getnameinfo_detail(ctx, sa, salen, host, NI_MAXHOST, serv, NI_MAXSERV, flags,
+                                         &detail);
         *errno_value = errno;
+        if (opts->trace)
+            trace_print(stderr, &detail);
         gaix_ctx_free(ctx);
     } else {
         rc = gaix_getnameinfo(sa, salen, host, NI_MAXHOST, serv, NI_MAXSERV, flags);
@@ -166,7 +171,7 @@ int main(int argc, char *argv[])
         cli_version_print(stdout);
         return stdout_finish(CLI_EXIT_OK);
     }
-    if (cli_options_check_files(&opts, err) != 0) {
+    if (cli_options_check_files(&opts, err) != 0 || cli_options_check_servers(&opts, err) != 0) {
         cli_usage_error_print(stderr, err);
         return CLI_EXIT_USAGE;
     }

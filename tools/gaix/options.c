@@ -81,6 +81,10 @@ static const struct option_spec option_specs[] = {
 /* The bad item of a --flags list quoted in a message; a longer one is cut, the message still
  * says which list it was in. */
 #define FLAG_ITEM_SHOWN_SIZE 64
+/* A refused --server value quoted in a message: far longer than any value the library reads (an
+ * IPv6 address with a scope of IF_NAMESIZE and a port is under 80 bytes), so a value cut here was
+ * malformed anyway; the message keeps its point. */
+#define SERVER_SHOWN_SIZE 128
 
 /* What the parser remembers between arguments: the operands, which are read only once it is
  * known whether --reverse is among the options, and the options that belong to one kind of
@@ -458,5 +462,40 @@ int cli_options_check_files(const struct cli_options *opts, char err[CLI_ERROR_S
         file_check("--gai-conf", opts->config.gai_conf_path, err) != 0 ||
         file_check("--resolv-conf", opts->config.resolv_conf_path, err) != 0)
         return -1;
+    return 0;
+}
+
+/* Each value is read by the library itself, through a context made for it alone (that one
+ * server, no file, never reloaded) and freed at once: the CLI keeps no second reading of a server
+ * address that could drift from the library's, which reads it when a context is made. That costs
+ * a few allocations, as a context reads its files and opens its sockets on first use, not when it
+ * is made. gaix_ctx_new()'s word for a value it cannot read is EINVAL; any other failure (ENOMEM)
+ * says nothing about the value and is left for the real context to report. */
+int cli_options_check_servers(const struct cli_options *opts, char err[CLI_ERROR_SIZE])
+{
+    for (int i = 0; i < opts->nservers; i++) {
+        const char *one[2] = {opts->servers[i], NULL};
+        struct gaix_config probe;
+        memset(&probe, 0, sizeof probe);
+        probe.hosts_path = "";
+        probe.services_path = "";
+        probe.gai_conf_path = "";
+        probe.resolv_conf_path = "";
+        probe.reload_interval_ms = GAIX_RELOAD_NEVER;
+        probe.nameservers = one;
+        errno = 0;
+        gaix_ctx *ctx = gaix_ctx_new(&probe);
+        if (ctx != NULL) {
+            gaix_ctx_free(ctx);
+            continue;
+        }
+        if (errno == EINVAL) {
+            snprintf(err, CLI_ERROR_SIZE,
+                     "invalid value '%.*s' for --server (a numeric address, an optional port 1 "
+                     "to 65535: 192.0.2.53, 192.0.2.53:5353, fe80::1%%eth0, [::1]:5353)",
+                     SERVER_SHOWN_SIZE, opts->servers[i]);
+            return -1;
+        }
+    }
     return 0;
 }

@@ -9,8 +9,8 @@
  * does a later --hosts, --services, --gai-conf, --policy, --format, --resolv-conf, --timeout or
  * --attempts; --flags add up, and so do --server options (up to CLI_SERVERS_MAX), except that
  * --no-dns empties the server list (DNS off) and a --server after it starts a new one. --server's
- * value is passed on as it is: the library reads it when the context is made. -h and -V win
- * over everything after them.
+ * value is kept as text: the library reads it, and cli_options_check_servers() asks the library
+ * whether it can. -h and -V win over everything after them.
  *
  * --reverse (anywhere on the line) asks getnameinfo() instead: the operands are then ADDRESS,
  * kept as text for reverse.c to read, and PORT, a number 0-65535 (omitted or "-": 0); --ni-flags
@@ -18,7 +18,8 @@
  * are usage errors with --reverse, and --ni-flags is one without it.
  *
  * The parser does no I/O and keeps no state: it reads argv and fills a struct cli_options whose
- * strings point into argv. cli_options_check_files() is the one step that looks at the disk.
+ * strings point into argv. cli_options_check_files() is the one step that looks at the disk, and
+ * cli_options_check_servers() the one that asks the library.
  */
 #ifndef GAIX_CLI_OPTIONS_H
 #define GAIX_CLI_OPTIONS_H
@@ -71,5 +72,12 @@ int cli_options_parse(int argc, char *const argv[], struct cli_options *opts,
  * silently empty database. Returns 0, or -1 with a message in err.
  */
 int cli_options_check_files(const struct cli_options *opts, char err[CLI_ERROR_SIZE]);
+
+/*
+ * Checks that the library reads every --server value (a numeric address, a port from 1 to 65535,
+ * a scope that names an interface), so that a malformed one is a usage error naming it rather
+ * than a context that cannot be made. Returns 0, or -1 with a message in err.
+ */
+int cli_options_check_servers(const struct cli_options *opts, char err[CLI_ERROR_SIZE]);
 
 #endif
