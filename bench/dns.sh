@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2154 # here, root, WORK...: run.sh's, which sources this file
+# shellcheck shell=bash disable=SC2154,SC2153 # here, root, BUILD, WORK...: run.sh's, which sources this file
 # The DNS scenarios of the gaix benchmarks (9-12, issue 4), sourced by bench/run.sh: functions and
 # settings only. run.sh calls them inside its private mount and network namespace; see the
 # "DNS scenarios" section of bench/README.md.
@@ -14,15 +14,24 @@
 # 127.0.0.1; for scenario 12 resolv-search.conf: ndots:5 and four search domains), over the bench's
 # own fixtures, and taken off again after it.
 #
-# No packet leaves the namespace: the only nameserver any file names is 127.0.0.1, the floor is
-# pointed at 127.0.0.1, and the namespace has no route out (both ends of its veth pair are inside
-# it). dns_driver itself refuses to start a resolver peer when /etc/resolv.conf names a server off
-# loopback, and the floor when its --server is not in 127.0.0.0/8.
+# Scenario 12 is measured twice in the same run: (a) against NSD directly, where a round trip is
+# ~10 us, and (b) through dns_delay (bench/dns_delay.c), a UDP relay on 127.0.0.2 port 53 that
+# holds every query and every reply BDNS_RTT_US / 2 before passing it on, so that a round trip
+# costs what it costs to a resolver in the same data centre (resolv-search-rtt.conf names
+# 127.0.0.2). Its target judges (b); (a) is printed beside it. The relay is pinned with NSD, runs
+# under SCHED_FIFO (it only sleeps and forwards), is started for (b) and stopped after it.
+#
+# No packet leaves the namespace: the only nameservers any file names are 127.0.0.1 and the relay
+# on 127.0.0.2 (which forwards to 127.0.0.1 only, and refuses any address outside 127.0.0.0/8),
+# the floor is pointed at 127.0.0.1, and the namespace has no route out (both ends of its veth
+# pair are inside it). dns_driver itself refuses to start a resolver peer when /etc/resolv.conf
+# names a server off loopback, and the floor when its --server is not in 127.0.0.0/8.
 #
 # Bounds. Every driver run is bounded by count and by time (BENCH_MAX_SECONDS per timed run,
 # BENCH_DNS_ASYNC_SECONDS per async run) and killed after RUN_TIMEOUT; NSD is stopped at the end of
 # the run (bdns_world_down, also from run.sh's exit trap) and runs under `timeout` besides, so that
-# it stops by itself after BDNS_NSD_LIFETIME seconds whatever happens to the script.
+# it stops by itself after BDNS_NSD_LIFETIME seconds whatever happens to the script. The relay is
+# stopped the same ways and exits by itself after the same lifetime (its --lifetime).
 
 BDNS_ZONE=dnsbench.test
 BDNS_NAMES=${BENCH_DNS_NAMES:-10000}
@@ -42,6 +51,20 @@ BDNS_PROFILE_ASYNC=2000
 # NSD's longest life, seconds: far longer than the whole benchmark (under 30 minutes).
 BDNS_NSD_LIFETIME=3600
 BDNS_SERVER=127.0.0.1
+# Scenario 12's simulated round trip (b): the relay's address (lo holds all of 127.0.0.0/8) and
+# the round trip it adds, us, half each way. 500 us: a resolver a switch or two away, such as a
+# cluster DNS service in the same data centre; see bench/README.md. A longer one only brings the
+# ratio of parallel to sequential search closer to 1/5, so this is the harder case.
+BDNS_RELAY=127.0.0.2
+BDNS_RTT_US=${BENCH_DNS_RTT_US:-500}
+# The relay's --delay-us, each way; empty when BENCH_DNS_RTT_US is not 0 .. 2000000 (bdns_relay_up
+# then says so).
+BDNS_DELAY_US=""
+[[ $BDNS_RTT_US =~ ^[0-9]{1,7}$ ]] && [ "$BDNS_RTT_US" -le 2000000 ] &&
+    BDNS_DELAY_US=$((10#$BDNS_RTT_US / 2))
+# The relay's SCHED_FIFO priority: above every ordinary process, so that the machine's other work
+# does not stretch its delays; low among real-time ones (it is no kernel thread's business).
+BDNS_RELAY_PRIO=10
 # Clock ticks per second of /proc/PID/stat's CPU times.
 BDNS_HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
@@ -50,10 +73,12 @@ BDNS_HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
 bdns_has_scenario() { [[ $1 =~ ^(9|10|11|12)$ ]]; }
 
 # bdns_scenario N: sets S_TITLE, S_CALL, D_KIND (seq or async), D_PEERS (before BENCH_PEERS is
-# applied), D_RESOLV (the resolv.conf fixture), D_REF (the peer the "x" column divides by) and
+# applied), D_RESOLV (the resolv.conf fixture), D_RESOLV_RTT (scenario 12: the fixture of its
+# simulated round trip, naming the relay), D_REF (the peer the "x" column divides by) and
 # D_INFLIGHT (async).
 bdns_scenario() {
     D_RESOLV=resolv.conf
+    D_RESOLV_RTT=""
     D_INFLIGHT=""
     S_CALL="getaddrinfo(\"hN.dnsbench.test\", \"80\", {AF_UNSPEC, SOCK_STREAM}) + free, N = 1 .."
     S_CALL+=" $(commas "$BDNS_NAMES") in turn"
@@ -81,6 +106,7 @@ bdns_scenario() {
         D_PEERS="glibc gaix gaix-par musl cares"
         D_REF=gaix
         D_RESOLV="resolv-search.conf"
+        D_RESOLV_RTT="resolv-search-rtt.conf"
         ;;
     *) return 1 ;;
     esac
@@ -108,9 +134,11 @@ bdns_targets() {
             "gaix lookups failed, re-sent or unfinished = 0 (c-ares here $(fmt_int "$(bdns_unclean cares)"))"
         ;;
     12)
+        # Judged on (b), the simulated round trip: the round trips parallel-search saves. (a)'s
+        # ratio, loopback only, is NSD answering ten questions in turn, printed for information.
         v=$(div "${P50[gaix-par]:-n/a}" "${P50[gaix]}")
         bdns_target "$v" "$(fmt_ratio "$v")" "<=" 0.3 latency \
-            "gaix parallel-search median latency <= 0.3x gaix sequential (glibc: $(fmt_ratio "$(div "${P50[glibc]:-n/a}" "${P50[gaix]}")"))"
+            "gaix parallel-search p50 <= 0.3x gaix sequential, (b) $BDNS_RTT_US us round trip (glibc: $(fmt_ratio "$(div "${P50[glibc]:-n/a}" "${P50[gaix]}")"))"
         ;;
     esac
 }
@@ -170,6 +198,8 @@ BDNS_STATE=""   # "" (not tried yet), up, stopped, or why it could not come up
 BDNS_PIN=()     # the client's taskset prefix, if any
 BDNS_SERVER_CPU=""
 BDNS_CLIENT_CPU=""
+D_TAG=""    # " (b)" while scenario 12 runs through the relay: for the progress lines
+D_COSTS=1   # 0: a pass measures latency only, no system calls or allocations (scenario 12 (b))
 
 # bdns_hosts FIRST LAST: "hN.dnsbench.test 198.18.x.y 2001:db8:d45::n" for N = FIRST .. LAST, the
 # one definition of the zone's names and addresses (the zone, the names file and the expected
@@ -238,9 +268,77 @@ bdns_world_up() {
 }
 
 bdns_world_down() {
+    bdns_relay_down
     [ "$BDNS_STATE" = up ] || return 0
     nsd_stop "$WORK/dns/nsd"
     BDNS_STATE=stopped
+}
+
+# The relay of scenario 12 (b): dns_delay on BDNS_RELAY port 53, forwarding to NSD with
+# BDNS_RTT_US / 2 each way; pinned with NSD, SCHED_FIFO, bounded by BDNS_NSD_LIFETIME like NSD.
+# 0 once it relays NSD's answer to a dig; else 1 with the reason in BDNS_RELAY_STATE.
+BDNS_RELAY_PID=""
+BDNS_RELAY_STATE=""
+bdns_relay_up() {
+    local dir=$WORK/dns/relay pin=() i
+    BDNS_RELAY_STATE=""
+    [ -x "$BUILD/bench/dns_delay" ] || { BDNS_RELAY_STATE="dns_delay not built"; return 1; }
+    if [ -z "$BDNS_DELAY_US" ]; then
+        BDNS_RELAY_STATE="BENCH_DNS_RTT_US must be 0 .. 2000000"
+        return 1
+    fi
+    mkdir -p "$dir" && rm -f "$dir/out" "$dir/err" || return 1
+    [ -n "$BDNS_SERVER_CPU" ] && pin=(taskset -c "$BDNS_SERVER_CPU")
+    progress "DNS: starting dns_delay on $BDNS_RELAY port 53 ($BDNS_RTT_US us round trip to NSD)"
+    # taskset execs the relay: $! is the relay's own pid.
+    "${pin[@]}" "$BUILD/bench/dns_delay" --listen "$BDNS_RELAY:53" --upstream "$BDNS_SERVER:53" \
+        --delay-us "$BDNS_DELAY_US" --lifetime "$BDNS_NSD_LIFETIME" \
+        --realtime "$BDNS_RELAY_PRIO" >"$dir/out" 2>"$dir/err" &
+    BDNS_RELAY_PID=$!
+    for ((i = 0; i < 100; i++)); do
+        grep -q '^dns_delay: ready' "$dir/out" 2>/dev/null && break
+        kill -0 "$BDNS_RELAY_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    if ! grep -q '^dns_delay: ready' "$dir/out" 2>/dev/null; then
+        BDNS_RELAY_STATE=$(sed -n 's/^n\/a: //p' "$dir/err" | head -n 1)
+        BDNS_RELAY_STATE="dns_delay did not start: ${BDNS_RELAY_STATE:-$(head -n 1 "$dir/err")}"
+        bdns_relay_down
+        return 1
+    fi
+    # End to end: NSD's SOA through the relay (a few tries, 1 s each: it answers in ~1 ms).
+    for ((i = 0; i < 5; i++)); do
+        dig "@$BDNS_RELAY" -p 53 "$BDNS_ZONE" SOA +notcp +time=1 +tries=1 +norecurse 2>/dev/null |
+            grep -q 'status: NOERROR' && return 0
+    done
+    BDNS_RELAY_STATE="dns_delay on $BDNS_RELAY does not relay NSD's answers (dig)"
+    bdns_relay_down
+    return 1
+}
+
+# Stops the relay (SIGTERM: it prints its counters and exits); nothing when it is not running.
+bdns_relay_down() {
+    [ -n "$BDNS_RELAY_PID" ] || return 0
+    dns_stop_pid "$BDNS_RELAY_PID"
+    BDNS_RELAY_PID=""
+}
+
+# The relay's counters, from the line it printed on exit: what it relayed and how precisely.
+bdns_relay_report() {
+    local out dir=$WORK/dns/relay
+    out=$(grep '^dns_delay: done' "$dir/out" 2>/dev/null | tail -n 1)
+    if [ -z "$out" ]; then
+        echo "    relay: no counters (dns_delay did not report on exit)"
+        return
+    fi
+    echo "    relay: $(fmt_int "$(kv "$out" queries)") queries and $(fmt_int "$(kv "$out" replies)")" \
+        "replies held $BDNS_DELAY_US us each, $(fmt_int "$(kv "$out" dropped)") dropped;" \
+        "$(grep -o 'realtime=[^ ]*' "$dir/out" | head -n 1)"
+    echo "    relay: departures against their due time p50 $(kv "$out" depart_us_p50) us (p1" \
+        "$(kv "$out" depart_us_p1), p99 $(kv "$out" depart_us_p99)), the timer armed" \
+        "$(kv "$out" lead_us) us early (its wake-up latency: p50 $(kv "$out" wake_us_p50) us)"
+    echo "    relay: a query's arrival to its reply's departure (the round trip the peers saw, NSD" \
+        "included): p50 $(kv "$out" held_us_p50) us, p99 $(kv "$out" held_us_p99) us"
 }
 
 # The DNS fixtures over /etc for one scenario (over the bench's own mounts; bdns_umount takes them
@@ -345,7 +443,7 @@ bdns_strace() {
     local p=$1 n1=$2 n2=$(($2 * 2)) f1 f2 c1 c2
     shift 2
     command -v strace >/dev/null 2>&1 || return 0
-    progress "scenario $CURRENT_SCENARIO, $p: strace, $n1 and $n2 lookups"
+    progress "scenario $CURRENT_SCENARIO$D_TAG, $p: strace, $n1 and $n2 lookups"
     f1=$PROFILES/strace.s$CURRENT_SCENARIO.$p.$n1
     f2=$PROFILES/strace.s$CURRENT_SCENARIO.$p.$n2
     c1=$(timeout "$RUN_TIMEOUT" "${BDNS_PIN[@]}" strace -f -c -o "$f1" "${CMD[@]}" "$@" \
@@ -379,7 +477,7 @@ bdns_allocs() {
 bdns_measure_seq() {
     local s=$1 p=$2 out rc err=$WORK/err
     bdns_check "$s" "$p" || return
-    progress "scenario $s, $p: timing"
+    progress "scenario $s$D_TAG, $p: timing"
     out=$(timeout "$RUN_TIMEOUT" "${BDNS_PIN[@]}" "${CMD[@]}" --mode time --count "$BDNS_SEQ_COUNT" \
         --runs "$RUNS" --max-seconds "$MAX_SECONDS" 2>"$err")
     rc=$?
@@ -395,7 +493,7 @@ bdns_measure_seq() {
     SPREAD[$p]=$(awk -v lo="$(kv "$out" min_mean_us)" -v hi="$(kv "$out" max_mean_us)" \
         -v m="${LAT[$p]}" 'BEGIN { printf "%.0f%%\n", (m > 0 ? 100 * (hi - lo) / m : 0) }')
     FIRST[$p]="$(fmt_2 "$(kv "$out" first_call_us)") us"
-    [ "$PROFILE" = 1 ] || return
+    [ "$PROFILE" = 1 ] && [ "$D_COSTS" = 1 ] || return
     bdns_strace "$p" "$BDNS_PROFILE_SEQ" --mode count --warmup-calls 3
     bdns_allocs "$p" "$BDNS_PROFILE_SEQ" --mode count --warmup-calls 3
 }
@@ -457,6 +555,9 @@ world:    NSD ${nsd_v:-?} on $BDNS_SERVER port 53 in the namespace (tests/dns/dn
           and one AAAA (2001:db8:d45::/48) each; $pin.
           bench/fixtures/dns over /etc: hosts (localhost only), nsswitch.conf (hosts: files dns),
           resolv.conf (nameserver $BDNS_SERVER; scenario 12: ndots:5, 4 search domains).
+          scenario 12 (b): nameserver $BDNS_RELAY, dns_delay (bench/dns_delay.c), a UDP relay
+          to NSD that holds each query and each reply ${BDNS_DELAY_US:-?} us, a $BDNS_RTT_US us round
+          trip as to a resolver in the same data centre; pinned with NSD, SCHED_FIFO.
 peers:    glibc, musl: getaddrinfo + freeaddrinfo. gaix: gaix_ctx_getaddrinfo on a context with
           the system's files (gaix-par: options "parallel-search" over them); async: gaix_resolve,
           poll on gaix_ctx_fd with gaix_ctx_timeout_ms, gaix_ctx_process.
@@ -480,12 +581,21 @@ EOF
 }
 
 BDNS_SEQ_FORMAT='    %-8s %9s %8s %9s %7s %8s %16s %14s %10s\n'
+# The same without the columns of the costs (D_COSTS 0: scenario 12 (b)).
+BDNS_SEQ_FORMAT_SHORT='    %-8s %9s %8s %9s %7s %8s\n'
 bdns_print_seq() {
     local p
-    # shellcheck disable=SC2059
-    printf "$BDNS_SEQ_FORMAT" peer "p50 us" "x $(peer_label "$D_REF")" "mean us" spread "p99 us" \
-        syscalls/lookup allocs/lookup KB/lookup
-    bdns_rows "$BDNS_SEQ_FORMAT" bdns_fields_seq
+    if [ "$D_COSTS" = 1 ]; then
+        # shellcheck disable=SC2059
+        printf "$BDNS_SEQ_FORMAT" peer "p50 us" "x $(peer_label "$D_REF")" "mean us" spread \
+            "p99 us" syscalls/lookup allocs/lookup KB/lookup
+        bdns_rows "$BDNS_SEQ_FORMAT" bdns_fields_seq
+    else
+        # shellcheck disable=SC2059
+        printf "$BDNS_SEQ_FORMAT_SHORT" peer "p50 us" "x $(peer_label "$D_REF")" "mean us" spread \
+            "p99 us"
+        bdns_rows "$BDNS_SEQ_FORMAT_SHORT" bdns_fields_seq
+    fi
     local first="" failed=""
     for p in $(bdns_wanted); do
         [ -n "${FIRST[$p]:-}" ] && first+="${first:+, }$(peer_label "$p") ${FIRST[$p]}"
@@ -502,6 +612,7 @@ bdns_fields_seq() { # PEER: its row of the sequential table, one field a line
     fmt_2 "${LAT[$p]}"
     echo "${SPREAD[$p]}"
     fmt_2 "${P99[$p]}"
+    [ "$D_COSTS" = 1 ] || return 0
     fmt_2 "${SYSC[$p]:-n/a}"
     fmt_2 "${ALLOCS[$p]:-n/a}"
     bdns_kb "${ABYTES[$p]:-n/a}"
@@ -539,30 +650,25 @@ bdns_fields_async() { # PEER: its row of the async table, one field a line
     fmt_int "${UNFIN[$p]}"
 }
 
-# One DNS scenario: world, fixtures, every peer, the table, the answers and the targets.
-bdns_run_scenario() {
-    local s=$1 p
-    bdns_scenario "$s" || return
-    CURRENT_SCENARIO=$s
+# The per-peer figures of one measurement, emptied.
+bdns_reset() {
     declare -gA ANSWER=() NA=() RATE=() SPREAD=() FIRST=() SYSC=() MIX=() ALLOCS=() ABYTES=() \
         LAT=() P50=() P99=() BAD=() CPU10K=() FAILED=() TIMEOUTS=() RETRIED=() UNFIN=() WRONG=() \
         SRVBUSY=()
     NOFILE=""
-    if ! bdns_world_up; then
-        echo
-        echo "[$s] $S_TITLE"
-        echo "    n/a: $BDNS_STATE"
-        return
-    fi
-    bdns_header
-    if ! bdns_mount "$D_RESOLV"; then
+}
+
+# bdns_pass S RESOLV PROFILE: one measurement of scenario S's peers with the resolv.conf fixture
+# RESOLV (PROFILE 1: system calls and allocations too), then its lines of the report: the load,
+# the answers, the table. 1 when the fixtures could not be mounted.
+bdns_pass() {
+    local s=$1 p load_before
+    D_COSTS=$3
+    if ! bdns_mount "$2"; then
         bdns_umount
-        echo
-        echo "[$s] $S_TITLE"
         echo "    n/a: cannot mount bench/fixtures/dns over /etc"
-        return
+        return 1
     fi
-    local load_before
     load_before=$(bdns_load)
     for p in $(bdns_wanted); do
         if [ "$D_KIND" = async ]; then
@@ -573,9 +679,6 @@ bdns_run_scenario() {
     done
     bdns_umount
 
-    echo
-    echo "[$s] $S_TITLE"
-    echo "    $S_CALL"
     echo "    load average (1, 5, 15 min) before: $load_before, after: $(bdns_load)"
     echo "    answer expected for h$BDNS_CHECK.$BDNS_ZONE (from the zone): $BDNS_EXPECTED"
     local same=""
@@ -596,17 +699,74 @@ bdns_run_scenario() {
     fi
     # shellcheck disable=SC2046 # peer names are single words
     print_mix 8 lookup $(bdns_wanted)
-    echo
-    local need=gaix
-    [ "$s" = 9 ] && need="gaix floor"
-    [ "$s" = 12 ] && need="gaix gaix-par"
-    for p in $need; do
+    return 0
+}
+
+# bdns_can_judge PEERS...: 0 when every one of them ran in the last pass; else prints why not.
+bdns_can_judge() {
+    local p
+    for p in "$@"; do
         if ! bdns_peer_wanted "$p" || [ -n "${NA[$p]:-}" ]; then
             echo "    targets: not judged ($(peer_label "$p"): ${NA[$p]:-not run})"
-            return
+            return 1
         fi
     done
-    bdns_targets "$s"
+}
+
+# One DNS scenario: world, fixtures, every peer, the table, the answers and the targets.
+# Scenario 12 twice: (a) NSD directly, (b) through the relay, and its target judged on (b).
+bdns_run_scenario() {
+    local s=$1 lo_ratio lo_glibc
+    bdns_scenario "$s" || return
+    CURRENT_SCENARIO=$s
+    D_TAG=""
+    bdns_reset
+    if ! bdns_world_up; then
+        echo
+        echo "[$s] $S_TITLE"
+        echo "    n/a: $BDNS_STATE"
+        return
+    fi
+    bdns_header
+    echo
+    echo "[$s] $S_TITLE"
+    echo "    $S_CALL"
+    if [ -z "$D_RESOLV_RTT" ]; then
+        bdns_pass "$s" "$D_RESOLV" 1 || return
+        echo
+        local need=gaix
+        [ "$s" = 9 ] && need="gaix floor"
+        # shellcheck disable=SC2086 # peer names are single words
+        bdns_can_judge $need && bdns_targets "$s"
+        return
+    fi
+
+    echo
+    echo "    (a) loopback only: NSD on $BDNS_SERVER asked directly (no added delay: a loopback round" \
+        "trip, some 10-40 us)"
+    bdns_pass "$s" "$D_RESOLV" 1 || return
+    lo_ratio=$(div "${P50[gaix-par]:-n/a}" "${P50[gaix]:-n/a}")
+    lo_glibc=$(div "${P50[glibc]:-n/a}" "${P50[gaix]:-n/a}")
+    echo
+    echo "    (b) simulated round trip: through dns_delay on $BDNS_RELAY port 53, which holds every" \
+        "query and reply ${BDNS_DELAY_US:-?} us ($BDNS_RTT_US us round trip)"
+    D_TAG=" (b)"
+    if bdns_relay_up; then
+        bdns_reset
+        bdns_pass "$s" "$D_RESOLV_RTT" 0
+        bdns_relay_down
+        bdns_relay_report
+        echo "    (system calls and allocations per lookup: as in (a), not measured again)"
+    else
+        bdns_reset
+        NA[gaix]="no simulated round trip: $BDNS_RELAY_STATE"
+        echo "    n/a: $BDNS_RELAY_STATE"
+    fi
+    D_TAG=""
+    echo
+    echo "    for information, (a) loopback only: gaix parallel-search p50 / gaix sequential p50 =" \
+        "$(fmt_ratio "$lo_ratio") (glibc: $(fmt_ratio "$lo_glibc")); not judged"
+    bdns_can_judge gaix gaix-par && bdns_targets "$s"
 }
 
 # The notes for a missed DNS target (from run.sh's profile_notes): what gaix's lookups cost, once

@@ -19,7 +19,8 @@
 #      into BUILD_DIR/bench/ with the project's warning flags and -O2: bench_driver and dns_driver
 #      (glibc + gaix + c-ares), their _allocs twins (malloc interposed, to count allocations),
 #      bench_musl, dns_musl and their _allocs twins (musl-gcc -static; --wrap=malloc for the
-#      counting ones). They link BUILD_DIR/libgaix.a.
+#      counting ones). They link BUILD_DIR/libgaix.a. And dns_delay (bench/dns_delay.c), the UDP
+#      relay that gives scenario 12 a simulated round trip.
 #   2. re-runs itself inside `unshare -m -n`: a private network namespace with lo and a veth pair
 #      (192.0.2.2/24, 2001:db8:1::2/64 nodad, default routes onlink, so both families are usable
 #      and the RFC 6724 sort runs), and bench/fixtures/* bind-mounted over /etc/hosts,
@@ -46,12 +47,14 @@
 # musl cares"; the DNS scenarios' floor and gaix-par peers come with gaix), BENCH_MAX_SECONDS (2:
 # the time bound of one timed run), BENCH_RUNS (5), BENCH_PROFILE (1; 0 skips callgrind, strace and
 # allocation counting), BENCH_DNS_NAMES (10000: names in the DNS zone), BENCH_DNS_ASYNC_SECONDS (12:
-# the time bound of one async run), CC (gcc).
+# the time bound of one async run), BENCH_DNS_RTT_US (500: scenario 12's simulated round trip),
+# CC (gcc).
 #
 # No packet leaves the namespace, and no lookup is meant to leave the host at all: scenarios 1-8
 # are answered from a literal, the hosts file or the services file (nsswitch.conf says files only,
-# c-ares is told lookups "f"); scenarios 9-12 ask NSD on 127.0.0.1 inside the namespace, the only
-# nameserver any resolv.conf of the bench names.
+# c-ares is told lookups "f"); scenarios 9-12 ask NSD on 127.0.0.1 inside the namespace, directly
+# or (scenario 12 (b)) through the relay on 127.0.0.2, which forwards to 127.0.0.1 only: the only
+# nameservers any resolv.conf of the bench names.
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -324,6 +327,8 @@ build_drivers() {
         rm -f "$out/$d.o"
     done
     rm -f "$out/bench_common.o" "$out/bench_common_allocs.o"
+    # The relay of scenario 12's simulated round trip (bench/dns.sh): the C library only.
+    "$cc" "${CFLAGS_BENCH[@]}" "$here/dns_delay.c" -o "$out/dns_delay" || return 1
     rm -f "$out"/bench_musl* "$out"/dns_musl*
     if command -v musl-gcc >/dev/null 2>&1; then
         for d in bench dns; do
