@@ -78,6 +78,15 @@ struct candidate {
     unsigned nq;
 };
 
+/* The names to ask (lookup/search.h's gx_search), as much of it as the lookup needs: names[i]
+ * for i < n live in the lookup's own allocation, after its arrays. */
+struct search_names {
+    size_t n;
+    size_t as_is;     /* index of the name itself, or SIZE_MAX when it is not asked */
+    bool as_is_first;
+    uint8_t (*names)[GX_DNS_NAME_WIRE_MAX];
+};
+
 struct gx_dns_lookup {
     struct gx_engine *e;
     struct gx_resolv_conf *conf;
@@ -86,7 +95,6 @@ struct gx_dns_lookup {
     struct gx_deferred flush_work;  /* sends queued questions, after the read loop (P8) */
     struct gx_deferred finish_work; /* runs the callback */
     bool finished;
-    struct gx_search search;
     size_t decide;   /* the first candidate whose outcome is not yet taken into account */
     size_t answered; /* the candidate whose answer was taken */
     bool parallel;   /* options parallel-search: every candidate asked at once */
@@ -109,7 +117,7 @@ struct gx_dns_lookup {
     bool has_name;
     char name_text[GX_DNS_NAME_WIRE_MAX];
     struct gx_dns_stats stats;
-    uint8_t rbuf[2][GX_UDP_RECV_MAX]; /* a flight's two answers, read with one system call */
+    struct search_names search;
 };
 
 static void lookup_candidate_start(struct gx_dns_lookup *l, size_t ci);
@@ -428,9 +436,13 @@ static void flight_ready(struct gx_io *io, uint64_t now)
             gx_tcp_next(&f->tcp); /* not ours (T18): read the next message */
         }
     }
+    /* A flight's two answers, read with one system call. On the stack, not in the lookup: every
+     * answer is parsed before this returns (P7: nothing keeps a pointer into it), and 8 KB less
+     * per lookup keeps a thousand lookups in flight in fewer cache lines. */
+    uint8_t rbuf[2][GX_UDP_RECV_MAX];
     for (;;) {
         int lens[2];
-        int got = gx_udp_recv2(f->io.fd, l->rbuf[0], l->rbuf[1], GX_UDP_RECV_MAX, f->nq, lens);
+        int got = gx_udp_recv2(f->io.fd, rbuf[0], rbuf[1], GX_UDP_RECV_MAX, f->nq, lens);
         if (got == GX_UDP_NONE)
             return;
         if (got == GX_UDP_REFUSED || got == GX_UDP_ERROR) {
@@ -453,7 +465,7 @@ static void flight_ready(struct gx_io *io, uint64_t now)
                 }
                 return;
             }
-            flight_message(l, f, l->rbuf[i], (size_t)lens[i], now);
+            flight_message(l, f, rbuf[i], (size_t)lens[i], now);
             if (!f->in_use)
                 return; /* every question answered: what else came is not read */
         }
@@ -831,16 +843,23 @@ int gx_dns_lookup_start(struct gx_engine *e, const struct gx_dns_params *p, gx_d
     size_t off_c = align_up(sizeof(struct gx_dns_lookup), _Alignof(struct candidate));
     size_t off_q = align_up(off_c + ncand * sizeof(struct candidate), _Alignof(struct question));
     size_t off_f = align_up(off_q + nq * sizeof(struct question), _Alignof(struct flight));
-    size_t size = off_f + nf * sizeof(struct flight);
-    struct gx_dns_lookup *l = calloc(1, size);
+    size_t off_n = off_f + nf * sizeof(struct flight);
+    size_t size = off_n + ncand * sizeof search.names[0];
+    /* Zeroed but for the names, which are copied in (the full gx_search is 8 KB, used: n). */
+    struct gx_dns_lookup *l = malloc(size);
     if (!l)
         return GX_E_MEMORY;
+    memset(l, 0, off_n);
     l->c = (struct candidate *)(void *)((char *)l + off_c);
     l->q = (struct question *)(void *)((char *)l + off_q);
     l->f = (struct flight *)(void *)((char *)l + off_f);
     l->nq = (unsigned)nq;
     l->nf = (unsigned)nf;
-    memcpy(&l->search, &search, sizeof search);
+    l->search.n = search.n;
+    l->search.as_is = search.as_is;
+    l->search.as_is_first = search.as_is_first;
+    l->search.names = (uint8_t(*)[GX_DNS_NAME_WIRE_MAX])(void *)((char *)l + off_n);
+    memcpy(l->search.names, search.names, ncand * sizeof search.names[0]);
     l->e = e;
     l->done = done;
     l->arg = arg;
