@@ -5,9 +5,10 @@
  * A snapshot is built once (from a netlink dump, or from getifaddrs() when netlink is not
  * available) and never changes afterwards, except for its cache. Its addresses are sorted by
  * (family, bytes, interface) and its links by interface index, so describing a source address is
- * two binary searches. Its cache is an open-addressing hash table (linear probing, at most 50%
- * full) from a destination to its gx_dest_info, behind a mutex: readers hold the mutex only to
- * copy entries in or out, never across a system call. The cache dies with its snapshot, so a
+ * two binary searches. Its cache is a set-associative table (GX_NETSTATE_CACHE_WAYS entries a
+ * set, a new destination replacing the oldest of its set when the set is full) from a destination
+ * to its gx_dest_info, made in full on first use and never grown, behind a mutex: readers hold the
+ * mutex only to copy entries in or out, never across a system call. The cache dies with its snapshot, so a
  * change of addresses or routes, which makes the watcher build a new snapshot, also forgets every
  * answer the old routes gave.
  *
@@ -42,8 +43,8 @@
  * port; the discard port is chosen so that no reader could think otherwise. */
 #define PROBE_PORT 9
 
-/* First size of a cache table (slots); it doubles up to 2 x GX_NETSTATE_CACHE_MAX. */
-#define CACHE_SLOTS_MIN 16
+/* The cache's sets: GX_NETSTATE_CACHE_MAX / GX_NETSTATE_CACHE_WAYS, a power of two. */
+#define CACHE_SETS (GX_NETSTATE_CACHE_MAX / GX_NETSTATE_CACHE_WAYS)
 
 /* Destinations handled per batch in gx_netstate_dest_info(): one bit each in a uint64_t. */
 #define DEST_BATCH 64
@@ -51,6 +52,11 @@
 struct cache_slot {
     struct gx_addr key; /* normalised by dest_key(); family 0 = empty slot */
     struct gx_dest_info info;
+};
+
+struct cache_set {
+    struct cache_slot way[GX_NETSTATE_CACHE_WAYS];
+    uint8_t next; /* the way a new destination takes when every way is used: the oldest */
 };
 
 struct gx_netstate {
@@ -62,9 +68,8 @@ struct gx_netstate {
     struct gx_nl_link *links; /* sorted by ifindex */
     size_t n_links;
 
-    pthread_mutex_t lock; /* guards the cache: slots, n_slots, n_cached */
-    struct cache_slot *slots;
-    size_t n_slots; /* 0 or a power of two */
+    pthread_mutex_t lock; /* guards the cache: sets, n_cached */
+    struct cache_set *sets; /* CACHE_SETS of them, or NULL before the first answer */
     size_t n_cached;
     atomic_uint_fast64_t probes;
     struct gx_route_probe route; /* the route questions' netlink socket */
@@ -370,7 +375,7 @@ void gx_netstate_unref(struct gx_netstate *ns)
         return;
     pthread_mutex_destroy(&ns->lock);
     gx_route_probe_destroy(&ns->route);
-    free(ns->slots);
+    free(ns->sets);
     free(ns->addrs);
     free(ns->links);
     free(ns);
@@ -525,66 +530,53 @@ static bool key_equal(const struct gx_addr *a, const struct gx_addr *b)
            memcmp(a->bytes, b->bytes, sizeof a->bytes) == 0;
 }
 
-/* The slot of key, or the empty slot where it would go. Caller holds ns->lock; n_slots > 0.
- * The table is never more than half full, so the walk ends; a destination set chosen to collide
- * (they come from DNS answers) costs at most one walk over the 8,192 slots. */
-static struct cache_slot *cache_slot_for(struct gx_netstate *ns, const struct gx_addr *key)
+/* The set of key. Caller holds ns->lock; ns->sets is not NULL. Whatever the destinations (they
+ * come from DNS answers, and may be chosen to collide), a look costs GX_NETSTATE_CACHE_WAYS
+ * comparisons at most. */
+static struct cache_set *cache_set_for(struct gx_netstate *ns, const struct gx_addr *key)
 {
-    size_t mask = ns->n_slots - 1;
-    size_t i = (size_t)dest_hash(key) & mask;
-    while (ns->slots[i].key.family != 0 && !key_equal(&ns->slots[i].key, key))
-        i = (i + 1) & mask;
-    return &ns->slots[i];
+    return &ns->sets[dest_hash(key) & (CACHE_SETS - 1)];
 }
 
 /* Caller holds ns->lock. */
 static bool cache_lookup(struct gx_netstate *ns, const struct gx_addr *key,
                          struct gx_dest_info *info)
 {
-    if (ns->n_slots == 0)
+    if (!ns->sets)
         return false;
-    const struct cache_slot *s = cache_slot_for(ns, key);
-    if (s->key.family == 0)
-        return false;
-    *info = s->info;
-    return true;
+    const struct cache_set *set = cache_set_for(ns, key);
+    for (unsigned w = 0; w < GX_NETSTATE_CACHE_WAYS; w++) {
+        if (set->way[w].key.family != 0 && key_equal(&set->way[w].key, key)) {
+            *info = set->way[w].info;
+            return true;
+        }
+    }
+    return false;
 }
 
-/* Doubles the table (or makes the first one). Caller holds ns->lock. False when memory is
- * short, which only means this answer is not cached. */
-static bool cache_grow(struct gx_netstate *ns)
-{
-    size_t next = ns->n_slots ? ns->n_slots * 2 : CACHE_SLOTS_MIN;
-    struct cache_slot *old = ns->slots;
-    size_t old_n = ns->n_slots;
-    struct cache_slot *slots = calloc(next, sizeof *slots);
-    if (!slots)
-        return false;
-    ns->slots = slots;
-    ns->n_slots = next;
-    for (size_t i = 0; i < old_n; i++)
-        if (old[i].key.family != 0)
-            *cache_slot_for(ns, &old[i].key) = old[i];
-    free(old);
-    return true;
-}
-
-/* Caller holds ns->lock. When GX_NETSTATE_CACHE_MAX destinations are cached, new ones are not:
- * they are probed again on every call, which is correct and bounds the memory a process that
- * meets endless distinct destinations (a crawler, a scanner) spends here. */
+/* Caller holds ns->lock. The table is made on the first answer, in full (one allocation in the
+ * snapshot's life: no lookup pays for the cache growing); if memory is short the answer is only
+ * not cached. A new destination takes a free way of its set, else the oldest's: the cache keeps
+ * up with the destinations a long-running process meets now, and its memory stays bounded for a
+ * process that meets endless distinct ones (a crawler, a scanner). */
 static void cache_insert(struct gx_netstate *ns, const struct gx_addr *key,
                          const struct gx_dest_info *info)
 {
-    if (ns->n_cached >= GX_NETSTATE_CACHE_MAX)
+    if (!ns->sets && !(ns->sets = calloc(CACHE_SETS, sizeof *ns->sets)))
         return;
-    if ((ns->n_cached + 1) * 2 > ns->n_slots && !cache_grow(ns))
-        return;
-    struct cache_slot *s = cache_slot_for(ns, key);
-    if (s->key.family == 0) {
-        s->key = *key;
+    struct cache_set *set = cache_set_for(ns, key);
+    struct cache_slot *slot = NULL;
+    for (unsigned w = 0; w < GX_NETSTATE_CACHE_WAYS && !slot; w++)
+        if (set->way[w].key.family == 0 || key_equal(&set->way[w].key, key))
+            slot = &set->way[w];
+    if (!slot) {
+        slot = &set->way[set->next];
+        set->next = (uint8_t)((set->next + 1) % GX_NETSTATE_CACHE_WAYS);
+    } else if (slot->key.family == 0) {
         ns->n_cached++;
     }
-    s->info = *info;
+    slot->key = *key;
+    slot->info = *info;
 }
 
 /* ---- probing ----------------------------------------------------------------------------- */

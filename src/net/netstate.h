@@ -43,8 +43,9 @@ bool gx_netstate_has_ipv6(const struct gx_netstate *ns);
  * would: its source is IPv4-mapped too, and its prefix length, flags and interface are those of
  * the IPv4 interface address. An IPv4 source in 127.0.0.0/8 is described by 127.0.0.1's entry
  * (glibc's rule: the loopback interface answers for the whole /8 but lists only 127.0.0.1).
- * The cache holds at most GX_NETSTATE_CACHE_MAX destinations per snapshot; past that, new
- * destinations are asked every time (correct, only slower) rather than grow memory without bound.
+ * The cache holds at most GX_NETSTATE_CACHE_MAX destinations per snapshot; past that, a new
+ * destination replaces the oldest of its set (an evicted one is asked again when it comes back:
+ * correct, only slower) rather than grow memory without bound.
  */
 int gx_netstate_dest_info(struct gx_netstate *ns, const struct gx_addr *dests, size_t n,
                           struct gx_dest_info *out);
@@ -72,11 +73,13 @@ int gx_netwatch_acquire(struct gx_netwatch *w, uint64_t now_ms, struct gx_netsta
 
 /* ---- Between netwatch.c and netstate.c, and for tests and benchmarks ------------------------ */
 
-/* Destinations one snapshot caches. A lookup returns at most 2 x GX_ADDRS_PER_FAMILY_MAX = 2,048
- * addresses, so the cache holds every destination of at least two of the largest lookups, and far
- * more than the distinct destinations a process meets between two network changes; at 50% load
- * the table is 8,192 slots of 64 bytes: 512 KiB. */
-#define GX_NETSTATE_CACHE_MAX 4096
+/* Destinations one snapshot caches: 256 sets of 4 entries of 64 bytes, 65 KiB made at once on
+ * the first answer. Far more than the distinct destinations most processes meet between two network
+ * changes; a process that meets more keeps the most recent of each set (the largest lookup, 2 x
+ * GX_ADDRS_PER_FAMILY_MAX = 2,048 addresses, is still answered in full, its first destinations
+ * then asked again by the next call). */
+#define GX_NETSTATE_CACHE_MAX 1024
+#define GX_NETSTATE_CACHE_WAYS 4
 
 /* Interface addresses (and links) one snapshot holds. Linux sets no global limit; hosts with
  * thousands of addresses exist (one IPv6 address per container or per customer), hundreds of
