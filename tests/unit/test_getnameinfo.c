@@ -4,6 +4,7 @@
  * (numeric forms, errors); the hosts and services answers are checked against the test files.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -284,6 +285,75 @@ TEST(af_unix_as_glibc)
     cleanup(ctx);
 }
 
+/* gaix_ctx_getnameinfo_detail(): the same answer as gaix_ctx_getnameinfo(), and where the host
+ * name came from (DNS is off here: the PTR cases are tests/integration/test_cli.sh's). */
+TEST(detail_says_where_the_name_came_from)
+{
+    gaix_ctx *ctx = make_ctx(standard_hosts);
+    char host[NI_MAXHOST], serv[NI_MAXSERV], plain[NI_MAXHOST];
+    struct gaix_result r;
+    struct sockaddr_in s = sin_of("192.0.2.10", 80);
+
+    memset(&r, 0x5a, sizeof r);
+    errno = 0;
+    CHECK_EQ_INT(gaix_ctx_getnameinfo_detail(NULL, (struct sockaddr *)&s, sizeof s, host,
+                                             sizeof host, serv, sizeof serv, 0, &r),
+                 EAI_SYSTEM);
+    CHECK_EQ_INT(errno, EINVAL);
+    CHECK_EQ_INT(r.status, 0x5a5a5a5a); /* untouched */
+    errno = 0;
+    CHECK_EQ_INT(gaix_ctx_getnameinfo_detail(ctx, (struct sockaddr *)&s, sizeof s, host,
+                                             sizeof host, serv, sizeof serv, 0, NULL),
+                 EAI_SYSTEM);
+    CHECK_EQ_INT(errno, EINVAL);
+
+    /* hosts */
+    REQUIRE(gaix_ctx_getnameinfo_detail(ctx, (struct sockaddr *)&s, sizeof s, host, sizeof host,
+                                        serv, sizeof serv, 0, &r) == 0);
+    CHECK_EQ_STR(host, "thor.example.test");
+    CHECK_EQ_STR(serv, "http");
+    CHECK_EQ_INT(r.status, 0);
+    CHECK(r.ai == NULL);
+    CHECK_EQ_INT(r.source, GAIX_SOURCE_HOSTS);
+    CHECK_EQ_INT(r.rcode, -1);
+    CHECK_EQ_INT(r.queries, 0);
+    CHECK_EQ_INT(r.server.ss_family, 0);
+
+    /* no name: the number, as the plain call gives it */
+    s = sin_of("192.0.2.99", 514);
+    REQUIRE(gaix_ctx_getnameinfo_detail(ctx, (struct sockaddr *)&s, sizeof s, host, sizeof host,
+                                        NULL, 0, 0, &r) == 0);
+    REQUIRE(gni(ctx, &s, sizeof s, plain, sizeof plain, NULL, 0, 0) == 0);
+    CHECK_EQ_STR(host, plain);
+    CHECK_EQ_STR(host, "192.0.2.99");
+    CHECK_EQ_INT(r.source, GAIX_SOURCE_NUMERIC);
+    /* NI_NUMERICHOST for a name the hosts file has: numeric too */
+    s = sin_of("192.0.2.10", 80);
+    REQUIRE(gaix_ctx_getnameinfo_detail(ctx, (struct sockaddr *)&s, sizeof s, host, sizeof host,
+                                        NULL, 0, NI_NUMERICHOST, &r) == 0);
+    CHECK_EQ_STR(host, "192.0.2.10");
+    CHECK_EQ_INT(r.source, GAIX_SOURCE_NUMERIC);
+
+    /* an error: its code in status, no source */
+    s = sin_of("192.0.2.99", 514);
+    CHECK_EQ_INT(gaix_ctx_getnameinfo_detail(ctx, (struct sockaddr *)&s, sizeof s, host,
+                                             sizeof host, NULL, 0, NI_NAMEREQD, &r),
+                 EAI_NONAME);
+    CHECK_EQ_INT(r.status, EAI_NONAME);
+    CHECK_EQ_INT(r.source, GAIX_SOURCE_NONE);
+
+    /* AF_UNIX: this node */
+    struct sockaddr_un u;
+    memset(&u, 0, sizeof u);
+    u.sun_family = AF_UNIX;
+    strcpy(u.sun_path, "/run/test.sock");
+    REQUIRE(gaix_ctx_getnameinfo_detail(ctx, (struct sockaddr *)&u, sizeof u, host, sizeof host,
+                                        serv, sizeof serv, 0, &r) == 0);
+    CHECK_EQ_INT(r.source, GAIX_SOURCE_LOCAL);
+    CHECK_EQ_STR(serv, "/run/test.sock");
+    cleanup(ctx);
+}
+
 TEST(default_context_numeric)
 {
     struct sockaddr_in s = sin_of("192.0.2.1", 8443);
@@ -301,5 +371,6 @@ int main(void)
         CHECK_ENTRY(numeric_forms_match_the_libc), CHECK_ENTRY(A24_errors),
         CHECK_ENTRY(N10_overflow_writes_nothing_past_the_length),
         CHECK_ENTRY(nofqdn_cuts_the_local_domain), CHECK_ENTRY(af_unix_as_glibc),
+        CHECK_ENTRY(detail_says_where_the_name_came_from),
         CHECK_ENTRY(default_context_numeric)));
 }
