@@ -6,6 +6,12 @@
 #include "lookup/pipeline.h"
 #include "net/netstate.h"
 
+/* Destinations asked about together at most: the routing question goes 64 at a time anyway
+ * (net/netstate.c), so a larger batch would save nothing, and the scratch kept from round to round
+ * stays under 64 KiB whatever the answers hold (a lookup may have 2,048 addresses). A lookup with
+ * more addresses than this asks alone. */
+#define SORT_BATCH_MAX 1024
+
 static void batch_run(struct gx_deferred *d);
 
 void gx_sort_batch_init(struct gx_sort_batch *b, struct gx_engine *e)
@@ -74,12 +80,13 @@ static void batch_run(struct gx_deferred *d)
         struct gx_lookup *end = list;
         while (end) {
             struct gx_netstate *other = NULL;
-            if (end != list && (gx_ctx_net(&end->refs, &other) < 0 || other != ns))
+            if (end != list && (total + end->addrs.n > SORT_BATCH_MAX ||
+                                gx_ctx_net(&end->refs, &other) < 0 || other != ns))
                 break;
             total += end->addrs.n;
             end = end->batch_next;
         }
-        bool asked = batch_reserve(b, total) >= 0;
+        bool asked = total <= SORT_BATCH_MAX && batch_reserve(b, total) >= 0;
         if (asked) {
             size_t at = 0;
             for (struct gx_lookup *lk = list; lk != end; lk = lk->batch_next) {
@@ -93,7 +100,8 @@ static void batch_run(struct gx_deferred *d)
             struct gx_lookup *lk = list;
             list = lk->batch_next;
             size_t n = lk->addrs.n;
-            /* Without the batch's answers (no memory), each asks alone. */
+            /* Without the batch's answers (no memory, or one lookup larger than a batch), each
+             * asks alone. */
             gx_lookup_end_batched(lk, asked ? b->info + at : NULL);
             at += n;
         }
