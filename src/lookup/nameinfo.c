@@ -25,6 +25,7 @@
 #include "lookup/hosts_reverse.h"
 #include "lookup/idn.h"
 #include "lookup/node_sources.h"
+#include "lookup/pipeline.h"
 
 /* glibc's NI_* flags: the POSIX five, NI_IDN, and the two deprecated IDN flags (64, 128) that it
  * still accepts and ignores. NI_NUMERICSCOPE does not exist on this platform. */
@@ -355,22 +356,6 @@ static int ni_run(struct gx_ctx_refs *refs, const struct sockaddr *sa, socklen_t
     return st;
 }
 
-/* The trace as the async result reports a forward lookup (pipeline.c, gx_lookup_detail()). */
-static void ni_detail(const struct ni_trace *t, int eai, struct gaix_result *r)
-{
-    memset(r, 0, sizeof *r);
-    r->status = eai;
-    r->ai = NULL;
-    r->source = eai != 0 ? GAIX_SOURCE_NONE : t->source;
-    r->rcode = -1;
-    if (t->used_dns) {
-        r->rcode = t->dns.rcode;
-        r->queries = t->dns.queries;
-        r->ttl_s = t->dns.ttl_s;
-        memcpy(&r->server, &t->dns.server, sizeof t->dns.server);
-    }
-}
-
 int gx_getnameinfo_detail(gaix_ctx *ctx, const struct sockaddr *sa, socklen_t salen, char *host,
                           socklen_t hostlen, char *serv, socklen_t servlen, int flags,
                           struct gaix_result *detail)
@@ -383,7 +368,7 @@ int gx_getnameinfo_detail(gaix_ctx *ctx, const struct sockaddr *sa, socklen_t sa
     gx_ctx_refs_release(&refs);
     int eai = st < 0 ? gx_status_to_eai(st) : 0;
     if (detail) {
-        ni_detail(&t, eai, detail);
+        gx_detail_fill(detail, eai, t.source, t.used_dns ? &t.dns : NULL);
         detail->elapsed_us = gx_engine_now_us() - start;
     }
     return eai;

@@ -513,20 +513,27 @@ void gx_lookup_release(struct gx_lookup *lk)
         free(lk->node_idn);
 }
 
-void gx_lookup_detail(const struct gx_lookup *lk, struct gaix_result *r)
+void gx_detail_fill(struct gaix_result *r, int eai, enum gaix_source source,
+                    const struct gx_dns_stats *dns)
 {
     memset(r, 0, sizeof *r);
-    r->status = lk->status < 0 ? gx_status_to_eai(lk->status) : 0;
-    r->ai = lk->res;
-    r->source = lk->status < 0 ? GAIX_SOURCE_NONE : lk->source;
+    r->status = eai;
+    r->source = eai != 0 ? GAIX_SOURCE_NONE : source;
     r->rcode = -1;
-    r->truncated = lk->addrs.truncated;
-    if (lk->used_dns) {
-        r->rcode = lk->dns_stats.rcode;
-        r->queries = lk->dns_stats.queries;
-        r->ttl_s = lk->dns_stats.ttl_s;
-        memcpy(&r->server, &lk->dns_stats.server, sizeof lk->dns_stats.server);
+    if (dns) {
+        r->rcode = dns->rcode;
+        r->queries = dns->queries;
+        r->ttl_s = dns->ttl_s;
+        memcpy(&r->server, &dns->server, sizeof dns->server);
     }
+}
+
+void gx_lookup_detail(const struct gx_lookup *lk, struct gaix_result *r)
+{
+    gx_detail_fill(r, lk->status < 0 ? gx_status_to_eai(lk->status) : 0, lk->source,
+                   lk->used_dns ? &lk->dns_stats : NULL);
+    r->ai = lk->res;
+    r->truncated = lk->addrs.truncated;
 }
 
 int gx_getaddrinfo(gaix_ctx *ctx, const char *node, const char *service,

@@ -104,6 +104,13 @@ void gx_lookup_release(struct gx_lookup *lk);
 /* The details of a finished lookup (r->ai is set to res). */
 void gx_lookup_detail(const struct gx_lookup *lk, struct gaix_result *r);
 
+/* The fields of a struct gaix_result every lookup reports, getaddrinfo's and getnameinfo's alike
+ * (gaix.h): r zeroed, then its status (an EAI_* code, 0 on success), where the answer came from
+ * (GAIX_SOURCE_NONE on an error) and, when DNS was asked (dns not NULL), its rcode, queries, TTL
+ * and server; rcode is -1 otherwise. */
+void gx_detail_fill(struct gaix_result *r, int eai, enum gaix_source source,
+                    const struct gx_dns_stats *dns);
+
 /* getaddrinfo() over a context; returns 0 or an EAI_* value, *res untouched on error. detail may
  * be NULL. */
 int gx_getaddrinfo(gaix_ctx *ctx, const char *node, const char *service,
