@@ -10,7 +10,9 @@
 #           (socket.getaddrinfo, and socket.getnameinfo for --reverse),  own, see below)
 #           and --format getent against getent (ahosts, and hosts for
 #           --reverse), on the same files; then --reverse --trace
-#           when DNS is asked, against tests/dns/fakedns.py
+#           when DNS is asked, against tests/dns/fakedns.py; and the
+#           --server values accepted and refused, several of which
+#           name addresses off loopback (none is ever asked)
 #
 # Part 2 runs inside `unshare -m -n`: a network namespace with only lo, and a mount namespace
 # where the test hosts and services files and an nsswitch.conf saying "hosts: files" and
@@ -396,6 +398,36 @@ RULES
     else
         not_ok "--reverse --trace: no server answers" "status $status" "stderr: $err"
     fi
+
+    # --server values, accepted and refused. None of these sends a packet (a numeric host asks
+    # nothing, a malformed value is refused before any lookup), but several name addresses off
+    # loopback, so they are read only here, where the network is lo alone.
+    # --server forms the help shows are accepted (the context is made; a numeric host asks nothing).
+    for s in 192.0.2.53 192.0.2.53:5353 2001:db8::53 "[::1]:5353" ::1:53 fe80::1%lo "[fe80::1%lo]:53"; do
+        expect "--server $s accepted" 0 "[(2, 1, 6, '', ('127.0.0.1', 80))]" \
+            127.0.0.1 80 --socktype stream --format python --server "$s" --resolv-conf ""
+    done
+    # A malformed one is a usage error: exit 64 before any lookup, nothing on stdout, and on stderr
+    # one line naming the value as given, then the pointer to --help (as the library reads the value:
+    # not numeric, four parts for IPv4, a port from 1 to 65535, a bracket pair, a known interface).
+    server_hint="(a numeric address, an optional port 1 to 65535: 192.0.2.53, 192.0.2.53:5353, fe80::1%eth0, [::1]:5353)"
+    for s in 300.1.1.1 1.2.3.4:99999 "::1]:53" "" 127.1 "[::1]:0" 192.0.2.53:65536 "[::1" \
+        "[::1]5353" 192.0.2.53: "192.0.2.53:+53" alpha fe80::1%nosuchif0; do
+        want="gaix: invalid value '$s' for --server $server_hint"$'\n'"Try 'gaix --help' for more information."
+        run 127.0.0.1 80 --server "$s" --resolv-conf ""
+        if [ "$status" = 64 ] && [ -z "$out" ] && [ "$err" = "$want" ]; then
+            ok "--server '$s' is a usage error naming it"
+        else
+            not_ok "--server '$s' is a usage error naming it" "status $status (want 64)" \
+                "stdout: $out" "stderr: $err" "want:   $want"
+        fi
+    done
+    # Whichever --server is the bad one is named, with --reverse too; --server= gives the empty value.
+    expect_err "the second --server named" 64 "gaix: invalid value '192.0.2.1:0' for --server (" \
+        127.0.0.1 --server 192.0.2.53 --server 192.0.2.1:0 --resolv-conf ""
+    expect_err "--server checked with --reverse" 64 "gaix: invalid value '::1]:53' for --server (" \
+        --reverse 127.0.0.1 "${cfg[@]}" --no-dns --server "::1]:53"
+    expect_err "--server= empty" 64 "gaix: invalid value '' for --server (" 127.0.0.1 --server=
 }
 
 if [ "${2:-}" = "--in-namespace" ]; then
@@ -621,32 +653,6 @@ expect_err "a fourth --server refused" 64 "at most 3 --server options" 127.0.0.1
 expect_err "--no-dns takes no value" 64 "option '--no-dns' takes no value" 127.0.0.1 --no-dns=1
 expect_err "missing resolv.conf" 64 "--resolv-conf $tmp/nonexistent: No such file or directory" \
     127.0.0.1 --resolv-conf "$tmp/nonexistent"
-# --server forms the help shows are accepted (the context is made; a numeric host asks nothing).
-for s in 192.0.2.53 192.0.2.53:5353 2001:db8::53 "[::1]:5353" ::1:53 fe80::1%lo "[fe80::1%lo]:53"; do
-    expect "--server $s accepted" 0 "[(2, 1, 6, '', ('127.0.0.1', 80))]" \
-        127.0.0.1 80 --socktype stream --format python --server "$s" --resolv-conf ""
-done
-# A malformed one is a usage error: exit 64 before any lookup, nothing on stdout, and on stderr
-# one line naming the value as given, then the pointer to --help (as the library reads the value:
-# not numeric, four parts for IPv4, a port from 1 to 65535, a bracket pair, a known interface).
-server_hint="(a numeric address, an optional port 1 to 65535: 192.0.2.53, 192.0.2.53:5353, fe80::1%eth0, [::1]:5353)"
-for s in 300.1.1.1 1.2.3.4:99999 "::1]:53" "" 127.1 "[::1]:0" 192.0.2.53:65536 "[::1" \
-    "[::1]5353" 192.0.2.53: "192.0.2.53:+53" alpha fe80::1%nosuchif0; do
-    want="gaix: invalid value '$s' for --server $server_hint"$'\n'"Try 'gaix --help' for more information."
-    run 127.0.0.1 80 --server "$s" --resolv-conf ""
-    if [ "$status" = 64 ] && [ -z "$out" ] && [ "$err" = "$want" ]; then
-        ok "--server '$s' is a usage error naming it"
-    else
-        not_ok "--server '$s' is a usage error naming it" "status $status (want 64)" \
-            "stdout: $out" "stderr: $err" "want:   $want"
-    fi
-done
-# Whichever --server is the bad one is named, with --reverse too; --server= gives the empty value.
-expect_err "the second --server named" 64 "gaix: invalid value '192.0.2.1:0' for --server (" \
-    127.0.0.1 --server 192.0.2.53 --server 192.0.2.1:0 --resolv-conf ""
-expect_err "--server checked with --reverse" 64 "gaix: invalid value '::1]:53' for --server (" \
-    --reverse 127.0.0.1 "${CFG[@]}" --server "::1]:53"
-expect_err "--server= empty" 64 "gaix: invalid value '' for --server (" 127.0.0.1 --server=
 expect "--resolv-conf \"\" accepted" 0 "[(2, 1, 6, '', ('127.0.0.1', 80))]" \
     127.0.0.1 80 --socktype stream --format python --resolv-conf ""
 run 127.0.0.1 80 --socktype stream --trace "${CFG[@]}"
