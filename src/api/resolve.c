@@ -176,7 +176,8 @@ void gaix_cancel(gaix_query *q)
     struct gx_async *a = q->ctx->async;
     pthread_mutex_lock(&a->lock);
     if (!q->done) {
-        gx_lookup_cancel(&q->lk); /* its sockets close now */
+        gx_lookup_cancel(&q->lk);
+        gx_engine_flush(&a->engine); /* its sockets close now, also those in the ring */
         q->cancelled = true;
         query_finish(a, q);
     }

@@ -413,6 +413,33 @@ static void flight_fail(struct gx_dns_lookup *l, struct flight *f, enum q_result
         question_advance(l, qs[i], why, now);
 }
 
+/* One datagram (len >= 0) or receive outcome (an enum gx_udp_result) for UDP flight f. Returns
+ * whether the flight still waits for more. */
+static bool flight_datagram(struct gx_dns_lookup *l, struct flight *f, const uint8_t *msg, int len,
+                            uint64_t now)
+{
+    if (len == GX_UDP_REFUSED || len == GX_UDP_ERROR) {
+        /* ICMP port unreachable: nobody listens there; skip the server at once. */
+        flight_fail(l, f, len == GX_UDP_REFUSED ? R_NONE : R_FAIL, now);
+        return false;
+    }
+    if (len == GX_UDP_TOO_LONG) {
+        /* W29: longer than any answer we asked for; never parsed cut. Its question cannot be
+         * told from the bytes we did not read: the flight's questions retry over TCP. */
+        int qs[FLIGHT_QUESTIONS];
+        unsigned cnt = f->nq;
+        memcpy(qs, f->q, cnt * sizeof qs[0]);
+        for (unsigned k = 0; k < cnt; k++) {
+            question_leave_flight(l, qs[k]);
+            l->q[qs[k]].tcp = true;
+            question_queue(l, qs[k]);
+        }
+        return false;
+    }
+    flight_message(l, f, msg, (size_t)len, now);
+    return f->in_use; /* every question answered: what else came is not read */
+}
+
 static void flight_ready(struct gx_io *io, uint64_t now)
 {
     struct flight *f = (struct flight *)(void *)((char *)io - offsetof(struct flight, io));
@@ -445,31 +472,32 @@ static void flight_ready(struct gx_io *io, uint64_t now)
         int got = gx_udp_recv2(f->io.fd, rbuf[0], rbuf[1], GX_UDP_RECV_MAX, f->nq, lens);
         if (got == GX_UDP_NONE)
             return;
-        if (got == GX_UDP_REFUSED || got == GX_UDP_ERROR) {
-            /* ICMP port unreachable: nobody listens there; skip the server at once. */
-            flight_fail(l, f, got == GX_UDP_REFUSED ? R_NONE : R_FAIL, now);
+        if (got < 0) {
+            (void)flight_datagram(l, f, NULL, got, now);
             return;
         }
-        for (int i = 0; i < got; i++) {
-            if (lens[i] == GX_UDP_TOO_LONG) {
-                /* W29: longer than any answer we asked for; never parsed cut. Its question
-                 * cannot be told from the bytes we did not read: the flight's questions retry
-                 * over TCP. */
-                int qs[FLIGHT_QUESTIONS];
-                unsigned cnt = f->nq;
-                memcpy(qs, f->q, cnt * sizeof qs[0]);
-                for (unsigned k = 0; k < cnt; k++) {
-                    question_leave_flight(l, qs[k]);
-                    l->q[qs[k]].tcp = true;
-                    question_queue(l, qs[k]);
-                }
+        for (int i = 0; i < got; i++)
+            if (!flight_datagram(l, f, rbuf[i], lens[i], now))
                 return;
-            }
-            flight_message(l, f, rbuf[i], (size_t)lens[i], now);
-            if (!f->in_use)
-                return; /* every question answered: what else came is not read */
-        }
     }
+}
+
+static void questions_unsent(struct gx_dns_lookup *l, const int *qis, unsigned n, int err,
+                             uint64_t now);
+
+/* A flight through the engine's ring: its answers arrive one by one. */
+static void flight_ring_datagram(struct gx_io *io, const uint8_t *msg, int len, uint64_t now)
+{
+    struct flight *f = (struct flight *)(void *)((char *)io - offsetof(struct flight, io));
+    struct gx_dns_lookup *l = f->l;
+    if (len == GX_UDP_UNSENT) {
+        int err = errno, qs[FLIGHT_QUESTIONS];
+        unsigned n = f->nq;
+        memcpy(qs, f->q, n * sizeof qs[0]);
+        questions_unsent(l, qs, n, err, now);
+        return;
+    }
+    (void)flight_datagram(l, f, msg, len, now);
 }
 
 static void flight_timeout(struct gx_io *io, uint64_t now)
@@ -508,6 +536,23 @@ static int question_build(struct gx_dns_lookup *l, struct question *q, uint8_t *
                               q->edns);
 }
 
+/* The questions qis could not be sent (err: the errno of the socket, its connect or a send). */
+static void questions_unsent(struct gx_dns_lookup *l, const int *qis, unsigned n, int err,
+                             uint64_t now)
+{
+    if (err == EMFILE || err == ENFILE || err == ENOMEM) {
+        /* Out of resources here, not a fault of the server: stop (R01). */
+        for (unsigned i = 0; i < n; i++)
+            question_done(l, qis[i], R_TIMEOUT, now);
+        return;
+    }
+    /* The server cannot be reached from here (ENETUNREACH, EAFNOSUPPORT): next step. Like a
+     * port-unreachable server it counts as absent, not as failing: if no server can be reached
+     * at all the lookup is a temporary failure (EAI_AGAIN), as with glibc. */
+    for (unsigned i = 0; i < n; i++)
+        question_advance(l, qis[i], R_NONE, now);
+}
+
 /* Opens a flight for the questions qis (same step and transport) and sends them. */
 static void flight_launch(struct gx_dns_lookup *l, const int *qis, unsigned n, uint64_t now)
 {
@@ -539,9 +584,16 @@ static void flight_launch(struct gx_dns_lookup *l, const int *qis, unsigned n, u
             f->io.fd = f->tcp.fd;
             f->io.events = gx_tcp_events(&f->tcp);
         } else {
-            st = gx_udp_open(addr, alen, &f->io.fd);
-            if (st >= 0)
-                st = gx_udp_sendn(f->io.fd, msgs, lens, n);
+            /* Through the engine's ring when it has one (async), else a socket of our own. */
+            f->io.on_datagram = flight_ring_datagram;
+            st = n <= GX_RING_SEND_MAX
+                     ? gx_engine_udp_start(l->e, &f->io, addr, alen, msgs, lens, n)
+                     : GX_E_LIMIT;
+            if (st == GX_E_LIMIT) {
+                st = gx_udp_open(addr, alen, &f->io.fd);
+                if (st >= 0)
+                    st = gx_udp_sendn(f->io.fd, msgs, lens, n);
+            }
             f->io.events = POLLIN;
         }
         if (st >= 0) {
@@ -560,20 +612,10 @@ static void flight_launch(struct gx_dns_lookup *l, const int *qis, unsigned n, u
         }
     }
     if (st < 0) {
+        int err = st == GX_E_SYSTEM ? errno : ENOMEM;
         if (f && f->in_use)
             flight_close(l, f);
-        if (st == GX_E_MEMORY || st == GX_E_LIMIT ||
-            (st == GX_E_SYSTEM && (errno == EMFILE || errno == ENFILE || errno == ENOMEM))) {
-            /* Out of resources here, not a fault of the server: stop (R01). */
-            for (unsigned i = 0; i < n; i++)
-                question_done(l, qis[i], R_TIMEOUT, now);
-            return;
-        }
-        /* The server cannot be reached from here (ENETUNREACH, EAFNOSUPPORT): next step. Like
-         * a port-unreachable server it counts as absent, not as failing: if no server can be
-         * reached at all the lookup is a temporary failure (EAI_AGAIN), as with glibc. */
-        for (unsigned i = 0; i < n; i++)
-            question_advance(l, qis[i], R_NONE, now);
+        questions_unsent(l, qis, n, err, now);
         return;
     }
     for (unsigned i = 0; i < n; i++) {

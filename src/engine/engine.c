@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/fork.h"
 #include "core/status.h"
 
 /* Descriptors one poll() round watches on the stack; a blocking lookup uses at most four (two
@@ -20,6 +21,7 @@
 #define ENGINE_EPOLL_BATCH 256
 /* The epoll data of the eventfd, and the slot of an io that has none (see gx_engine_watch). */
 #define ENGINE_WAKE_DATA UINT64_MAX
+#define ENGINE_RING_DATA (UINT64_MAX - 1)
 #define ENGINE_NO_SLOT UINT32_MAX
 
 uint64_t gx_engine_now_us(void)
@@ -27,6 +29,31 @@ uint64_t gx_engine_now_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The ring is an optimisation: without it (or with GAIX_NO_IO_URING set) flights use sockets. */
+static void engine_ring_open(struct gx_engine *e)
+{
+    if (secure_getenv("GAIX_NO_IO_URING") || gx_ring_open(&e->ring) != GX_OK)
+        return;
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = ENGINE_RING_DATA};
+    if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, gx_ring_fd(e->ring), &ev) != 0) {
+        gx_ring_free(e->ring, 0);
+        e->ring = NULL;
+        return;
+    }
+    e->ring_fork_gen = gx_fork_generation();
+}
+
+/* The ring, if it belongs to this process. A forked child never touches its parent's ring (it
+ * is not even mapped there): it lets it go, and its flights in the ring end by their deadlines. */
+static struct gx_ring *engine_ring(struct gx_engine *e)
+{
+    if (e->ring && e->ring_fork_gen != gx_fork_generation()) {
+        gx_ring_free(e->ring, 1);
+        e->ring = NULL;
+    }
+    return e->ring;
 }
 
 int gx_engine_init(struct gx_engine *e, bool use_epoll)
@@ -45,11 +72,15 @@ int gx_engine_init(struct gx_engine *e, bool use_epoll)
         errno = err;
         return GX_E_SYSTEM;
     }
+    engine_ring_open(e);
     return GX_OK;
 }
 
 void gx_engine_destroy(struct gx_engine *e)
 {
+    if (e->ring)
+        gx_ring_free(e->ring, e->ring_fork_gen != gx_fork_generation());
+    e->ring = NULL;
     if (e->epfd >= 0)
         close(e->epfd);
     if (e->wakefd >= 0)
@@ -66,6 +97,7 @@ void gx_io_init(struct gx_io *io)
     memset(io, 0, sizeof *io);
     io->fd = -1;
     io->slot = ENGINE_NO_SLOT;
+    io->ring_slot = GX_RING_NO_SLOT;
     gx_timer_init(&io->timer);
 }
 
@@ -113,6 +145,8 @@ static void slot_give_back(struct gx_engine *e, struct gx_io *io)
 
 int gx_engine_watch(struct gx_engine *e, struct gx_io *io)
 {
+    if (io->ring_slot != GX_RING_NO_SLOT)
+        return GX_OK; /* the ring reports it */
     if (e->epfd >= 0 && io->fd >= 0) {
         bool fresh = !io->registered || io->slot == ENGINE_NO_SLOT;
         if (fresh && slot_take(e, io) < 0)
@@ -144,6 +178,12 @@ int gx_engine_watch(struct gx_engine *e, struct gx_io *io)
 void gx_engine_unwatch(struct gx_engine *e, struct gx_io *io)
 {
     gx_timer_cancel(&e->timers, &io->timer);
+    if (io->ring_slot != GX_RING_NO_SLOT) {
+        struct gx_ring *r = engine_ring(e);
+        if (r)
+            gx_ring_udp_stop(r, io);
+        io->ring_slot = GX_RING_NO_SLOT;
+    }
     if (!io->registered)
         return;
     if (io->slot != ENGINE_NO_SLOT)
@@ -157,6 +197,20 @@ void gx_engine_unwatch(struct gx_engine *e, struct gx_io *io)
     e->nios--;
     io->registered = false;
     io->prev = io->next = NULL;
+}
+
+int gx_engine_udp_start(struct gx_engine *e, struct gx_io *io, const struct sockaddr *server,
+                        socklen_t len, const uint8_t *const *msgs, const size_t *lens, unsigned n)
+{
+    struct gx_ring *r = engine_ring(e);
+    return r ? gx_ring_udp_start(r, io, server, len, msgs, lens, n) : GX_E_LIMIT;
+}
+
+void gx_engine_flush(struct gx_engine *e)
+{
+    struct gx_ring *r = engine_ring(e);
+    if (r)
+        gx_ring_submit(r);
 }
 
 int gx_engine_deadline(struct gx_engine *e, struct gx_io *io, uint64_t deadline_us)
@@ -271,6 +325,8 @@ static int engine_epoll(struct gx_engine *e, int timeout_ms, uint64_t *now)
     *now = gx_engine_now_us();
     for (int i = 0; i < r; i++) {
         uint64_t data = evs[i].data.u64;
+        if (data == ENGINE_RING_DATA)
+            continue; /* its completions are reaped after this loop */
         if (data == ENGINE_WAKE_DATA) {
             e->wake_pending = false;
             uint64_t count;
@@ -320,7 +376,13 @@ int gx_engine_round(struct gx_engine *e, int64_t timeout_us)
     /* Round up to whole milliseconds: waking early would only spin. */
     int timeout_ms = timeout_us < 0 ? -1 : (int)((timeout_us + 999) / 1000);
     int st = e->epfd >= 0 ? engine_epoll(e, timeout_ms, &now) : engine_poll(e, timeout_ms, &now);
+    /* The wait ran what the kernel owed this thread: the ring's completions are in place. */
+    struct gx_ring *r = e->epfd >= 0 ? engine_ring(e) : NULL;
+    if (r)
+        gx_ring_reap(r, now);
     engine_timers(e, now);
     engine_deferred(e);
+    if (r)
+        gx_ring_submit(r);
     return st;
 }

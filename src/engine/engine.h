@@ -21,7 +21,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
+#include "engine/ring.h"
 #include "engine/timers.h"
 
 struct gx_engine;
@@ -32,7 +34,11 @@ struct gx_io {
     short events;    /* POLLIN / POLLOUT */
     bool registered; /* in the engine's list (and epoll set) */
     uint32_t slot;   /* epoll: its entry in the engine's slot table, while registered */
+    uint32_t ring_slot; /* a UDP exchange through the engine's ring (GX_RING_NO_SLOT: none) */
     void (*on_ready)(struct gx_io *io, uint64_t now_us);
+    /* Ring exchanges: a datagram (len >= 0, msg valid during the call) or an enum gx_udp_result
+     * (msg NULL; GX_UDP_UNSENT with errno). */
+    void (*on_datagram)(struct gx_io *io, const uint8_t *msg, int len, uint64_t now_us);
     void (*on_timeout)(struct gx_io *io, uint64_t now_us);
     struct gx_timer timer;
     struct gx_io *prev, *next;
@@ -62,6 +68,8 @@ struct gx_engine {
     bool wake_pending;          /* wakefd written and not read back yet */
     struct gx_io_slot *slots;   /* epoll only */
     uint32_t nslots, free_slot; /* free_slot: head of the free list, nslots when none */
+    struct gx_ring *ring;       /* epoll only, when io_uring serves (engine/ring.h) */
+    unsigned ring_fork_gen;     /* the process the ring belongs to */
 };
 
 /* A private engine (poll) or, with use_epoll, one an outside loop can watch. */
@@ -80,6 +88,15 @@ int gx_engine_watch(struct gx_engine *e, struct gx_io *io);
  * engine the registration is not taken out by hand, close() takes it out (see engine.c).
  */
 void gx_engine_unwatch(struct gx_engine *e, struct gx_io *io);
+/*
+ * A UDP exchange through the engine's ring (engine/ring.h): a socket connected to server sends
+ * the n datagrams; io->on_datagram receives. GX_OK, or GX_E_LIMIT when the engine has no ring
+ * or no room (the caller opens a socket and watches it instead). gx_engine_unwatch() ends it.
+ */
+int gx_engine_udp_start(struct gx_engine *e, struct gx_io *io, const struct sockaddr *server,
+                        socklen_t len, const uint8_t *const *msgs, const size_t *lens, unsigned n);
+/* Hands what the ring has queued to the kernel now (a cancelled lookup's sockets close). */
+void gx_engine_flush(struct gx_engine *e);
 /* Arms io's deadline (io need not have a descriptor). */
 int gx_engine_deadline(struct gx_engine *e, struct gx_io *io, uint64_t deadline_us);
 

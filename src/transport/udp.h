@@ -24,10 +24,11 @@
 #define GX_UDP_RECV_MAX 4096
 
 enum gx_udp_result {
-    GX_UDP_NONE = -1,      /* nothing waiting */
-    GX_UDP_REFUSED = -2,   /* ICMP port unreachable: the server is not listening */
-    GX_UDP_ERROR = -3,     /* another error: treat the server as failed */
-    GX_UDP_TOO_LONG = -4,  /* a datagram longer than the buffer arrived and was dropped */
+    GX_UDP_NONE = -1,     /* nothing waiting */
+    GX_UDP_REFUSED = -2,  /* ICMP port unreachable: the server is not listening */
+    GX_UDP_ERROR = -3,    /* another error: treat the server as failed */
+    GX_UDP_TOO_LONG = -4, /* a datagram longer than the buffer arrived and was dropped */
+    GX_UDP_UNSENT = -5,   /* engine/ring.c: the socket, its connect or a send failed (errno) */
 };
 
 /* Opens a nonblocking, close-on-exec socket connected to server, on a port the kernel draws.

@@ -27,7 +27,6 @@
  * Exit status 0 when every call ran (whatever it answered), 2 on a usage error.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <gaix.h>
 #include <netdb.h>
@@ -37,6 +36,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+
+#include "sockets.h"
 
 /* --server and --search options kept: gaix uses 3 servers; 8 covers a search list test. */
 #define NP_LIST_MAX 8
@@ -87,20 +88,6 @@ static int flags_parse(const char *list, const struct np_flag *table, size_t n)
             p++;
     }
     return flags;
-}
-
-static size_t fds_count(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    size_t n = 0;
-    struct dirent *de;
-    if (!d)
-        return 0;
-    while ((de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
 }
 
 static const char *family_name(int family)
@@ -265,7 +252,7 @@ int main(int argc, char **argv)
     if (nservers > 0)
         cfg.nameservers = servers;
 
-    size_t fds_before = fds_count();
+    size_t fds_before = fds_open();
     gaix_ctx *ctx = gaix_ctx_new(&cfg);
     if (!ctx) {
         fprintf(stderr, "nsd_prog: gaix_ctx_new: %s\n", strerror(errno));
@@ -292,6 +279,6 @@ int main(int argc, char **argv)
             gaix_freeaddrinfo(res);
     }
     gaix_ctx_free(ctx);
-    printf("fds before=%zu after=%zu\n", fds_before, fds_count());
+    printf("fds before=%zu after=%zu\n", fds_before, fds_open());
     return 0;
 }

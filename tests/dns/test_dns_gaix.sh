@@ -117,7 +117,7 @@ if [ ! -x "$PROG" ]; then
     exit 1
 fi
 
-work="$BUILD/tests/dns_gaix"
+work="$BUILD/tests/${DNS_GAIX_WORK:-dns_gaix}"
 rm -rf "$work"
 mkdir -p "$work"
 known_file="$here/known_failures.txt"
