@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -715,6 +716,52 @@ TEST(a_forked_child_holding_a_closed_socket_does_not_disturb_the_parent)
     close(silent);
 }
 
+/* The round that sends the queries, run by a thread that ends at once. */
+static void *send_round(void *arg)
+{
+    (void)gaix_ctx_process(arg);
+    return NULL;
+}
+
+/*
+ * Through io_uring a request belongs to the thread that submitted it: once that thread has
+ * exited, a receive it armed ends with ECANCELED when something arrives. The engine arms it again
+ * from the thread that goes on, and the answer waiting in the socket is read at once, not left
+ * to the timeout (5 s here). With sockets of their own, flights do not care which thread sent.
+ */
+TEST(an_answer_to_a_query_sent_by_a_thread_that_ended_is_read)
+{
+    char server[32];
+    int silent = silent_server(server, sizeof server);
+    gaix_ctx *ctx = ctx_make(server, "timeout:5 attempts:1");
+    REQUIRE(ctx);
+    struct record rec = {0};
+    REQUIRE(start(ctx, "name.test", "80", AF_INET, 0, 0, &rec));
+    pthread_t th;
+    REQUIRE(pthread_create(&th, NULL, send_round, ctx) == 0);
+    REQUIRE(pthread_join(th, NULL) == 0);
+    /* The A question, answered with no address (the question echoed as a reply), after the
+     * thread that sent it is gone. */
+    uint8_t buf[512];
+    struct sockaddr_in from;
+    socklen_t flen = sizeof from;
+    REQUIRE(fd_readable(silent, 2000));
+    ssize_t got = recvfrom(silent, buf, sizeof buf, 0, (struct sockaddr *)&from, &flen);
+    REQUIRE(got >= 12);
+    buf[2] |= 0x80; /* QR */
+    buf[3] |= 0x80; /* RA: a recursive server's "no such address", not a lame referral */
+    REQUIRE(sendto(silent, buf, (size_t)got, 0, (struct sockaddr *)&from, flen) == got);
+    uint64_t end = now_ms() + 2000;
+    while (rec.calls == 0 && now_ms() < end) {
+        (void)fd_readable(gaix_ctx_fd(ctx), 100);
+        (void)gaix_ctx_process(ctx);
+    }
+    CHECK_EQ_INT(rec.calls, 1);
+    CHECK_EQ_INT(rec.status, EAI_NODATA);
+    gaix_ctx_free(ctx);
+    close(silent);
+}
+
 TEST(no_descriptor_left_after_every_query_completed)
 {
     char server[32];
@@ -772,6 +819,7 @@ int main(void)
         CHECK_ENTRY(ctx_free_with_queries_in_flight_calls_each_back_once_canceled),
         CHECK_ENTRY(resolve_from_a_callback_that_ctx_free_runs),
         CHECK_ENTRY(a_forked_child_holding_a_closed_socket_does_not_disturb_the_parent),
+        CHECK_ENTRY(an_answer_to_a_query_sent_by_a_thread_that_ended_is_read),
         CHECK_ENTRY(no_descriptor_left_after_every_query_completed)));
     files_remove();
     return rc;
