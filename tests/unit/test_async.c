@@ -205,6 +205,23 @@ static int silent_server(char *text, size_t size)
     return fd;
 }
 
+/* A query the silent server received, and where from. */
+struct query_seen {
+    uint8_t buf[512];
+    ssize_t len;
+    struct sockaddr_in from;
+    socklen_t flen;
+};
+
+static bool query_take(int silent, struct query_seen *q)
+{
+    q->flen = sizeof q->from;
+    if (!fd_readable(silent, 2000))
+        return false;
+    q->len = recvfrom(silent, q->buf, sizeof q->buf, 0, (struct sockaddr *)&q->from, &q->flen);
+    return q->len >= 12;
+}
+
 static const char *const no_servers[] = {NULL};
 static const char *const no_search[] = {NULL};
 
@@ -661,12 +678,12 @@ TEST(a_forked_child_holding_a_closed_socket_does_not_disturb_the_parent)
     REQUIRE(q);
     CHECK_EQ_INT(gaix_ctx_process(ctx), 0); /* the A and AAAA questions leave */
     /* Where they came from: the query's socket. */
-    uint8_t buf[512];
-    struct sockaddr_in from;
-    socklen_t flen = sizeof from;
-    REQUIRE(fd_readable(silent, 2000));
-    ssize_t got = recvfrom(silent, buf, sizeof buf, 0, (struct sockaddr *)&from, &flen);
-    REQUIRE(got >= 12);
+    struct query_seen qs;
+    REQUIRE(query_take(silent, &qs));
+    uint8_t *buf = qs.buf;
+    struct sockaddr_in from = qs.from;
+    socklen_t flen = qs.flen;
+    ssize_t got = qs.len;
 
     int go[2];
     REQUIRE(pipe(go) == 0);
@@ -742,15 +759,11 @@ TEST(an_answer_to_a_query_sent_by_a_thread_that_ended_is_read)
     REQUIRE(pthread_join(th, NULL) == 0);
     /* The A question, answered with no address (the question echoed as a reply), after the
      * thread that sent it is gone. */
-    uint8_t buf[512];
-    struct sockaddr_in from;
-    socklen_t flen = sizeof from;
-    REQUIRE(fd_readable(silent, 2000));
-    ssize_t got = recvfrom(silent, buf, sizeof buf, 0, (struct sockaddr *)&from, &flen);
-    REQUIRE(got >= 12);
-    buf[2] |= 0x80; /* QR */
-    buf[3] |= 0x80; /* RA: a recursive server's "no such address", not a lame referral */
-    REQUIRE(sendto(silent, buf, (size_t)got, 0, (struct sockaddr *)&from, flen) == got);
+    struct query_seen q;
+    REQUIRE(query_take(silent, &q));
+    q.buf[2] |= 0x80; /* QR */
+    q.buf[3] |= 0x80; /* RA: a recursive server's "no such address", not a lame referral */
+    REQUIRE(sendto(silent, q.buf, (size_t)q.len, 0, (struct sockaddr *)&q.from, q.flen) == q.len);
     uint64_t end = now_ms() + 2000;
     while (rec.calls == 0 && now_ms() < end) {
         (void)fd_readable(gaix_ctx_fd(ctx), 100);
