@@ -123,6 +123,12 @@ GAIX_API int gaix_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *
  * that calls gaix_ctx_process() and may call gaix_resolve() and gaix_cancel() themselves.
  * gaix_ctx_free() also runs callbacks (for the lookups it cancels); there gaix_resolve() on the
  * closing context is refused (NULL, errno ECANCELED), so no callback is left behind.
+ *
+ * Where the kernel offers io_uring (Linux 5.19 and later) the queries leave through it, and the
+ * kernel tells the thread that sent them that answers arrived the way it tells of a signal: an
+ * epoll_wait() in that thread may return -1 with EINTR (poll(), read() and the like restart by
+ * themselves). Retry it, as any loop does for signals. GAIX_NO_IO_URING=1 in the environment
+ * turns io_uring off: plain sockets, the same answers.
  */
 typedef struct gaix_query gaix_query;
 
