@@ -586,12 +586,13 @@ static void async_done(gaix_query *q, struct gaix_result *r, void *arg)
 }
 
 /* gaix_ctx_getaddrinfo_detail() through gaix_resolve(): the same answer, the same details. */
-static int getaddrinfo_async(gaix_ctx *ctx, const struct args *a, struct addrinfo **res,
+static int getaddrinfo_async(gaix_ctx *ctx, const char *node, const char *service,
+                             const struct addrinfo *hints, struct addrinfo **res,
                              struct gaix_result *out)
 {
     struct async_wait w;
     memset(&w, 0, sizeof w);
-    if (!gaix_resolve(ctx, a->node, a->service, &a->hints, 0, async_done, &w))
+    if (!gaix_resolve(ctx, node, service, hints, 0, async_done, &w))
         return EAI_SYSTEM;
     int fd = gaix_ctx_fd(ctx);
     while (!w.done) {
@@ -615,7 +616,7 @@ static void run_getaddrinfo(gaix_ctx *ctx, const struct args *a, unsigned call)
     memset(&pr, 0, sizeof pr);
     window_open(&w);
     int rc = async_mode
-                 ? getaddrinfo_async(ctx, a, &res, &r)
+                 ? getaddrinfo_async(ctx, a->node, a->service, &a->hints, &res, &r)
                  : gaix_ctx_getaddrinfo_detail(ctx, a->node, a->service, &a->hints, &res, &r);
     window_close(&w);
     bool first = true;
@@ -782,11 +783,17 @@ int main(int argc, char **argv)
     struct addrinfo *warm = NULL;
     if (gaix_ctx_getaddrinfo(ctx, NULL, "80", &warm_hints, &warm) == 0)
         gaix_freeaddrinfo(warm);
-    /* The async engine's own descriptors exist before the first measured call (U1). */
+    /* The async engine's own descriptors exist before the first measured call (U1), and its
+     * code has run once (a cold first call would count its page faults in the CPU bounds). */
     async_mode = getenv("GAIX_CASE_ASYNC") != NULL;
-    if (async_mode && gaix_ctx_fd(ctx) < 0) {
-        printf("{\"error\": \"gaix_ctx_fd: %s\"}\n", strerror(errno));
-        return 1;
+    if (async_mode) {
+        struct gaix_result wr;
+        warm = NULL;
+        if (getaddrinfo_async(ctx, NULL, "80", &warm_hints, &warm, &wr) != 0) {
+            printf("{\"error\": \"the async warm-up failed\"}\n");
+            return 1;
+        }
+        gaix_freeaddrinfo(warm);
     }
 
     printf("{\"heap_tracked\": %s, \"async\": %s, \"calls\": [\n", HEAP_TRACK ? "true" : "false",
