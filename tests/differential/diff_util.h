@@ -1,7 +1,7 @@
 /*
  * diff_util.h: the small helpers of the three differential programs (gai_diff_prog,
  * gai_dns_diff_prog, gni_diff_prog): allocation that cannot fail, the EAI_* names, strings
- * written the way --one reads them back, and the count of open descriptors.
+ * written the way --one reads them back. The count of open descriptors is tests/unit/sockets.h's.
  *
  * Each program is built from its one .c file (CMakeLists.txt: tests/<suite>/<name>_prog.c), so
  * these are static functions, compiled into each program that includes the header. Every
@@ -10,12 +10,13 @@
 #ifndef GAIX_TESTS_DIFF_UTIL_H
 #define GAIX_TESTS_DIFF_UTIL_H
 
-#include <dirent.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sockets.h"
 
 /* Out of memory ends the program (exit 2: the run proved nothing), with its name in the message
  * (glibc's program_invocation_short_name: the tests compare against glibc, they only run on it). */
@@ -96,22 +97,6 @@ static void put_escaped(FILE *f, const char *s)
         else
             fprintf(f, "\\x%02x", c);
     }
-}
-
-/* Descriptors open now (0 when /proc is missing): the same count before and after the corpus
- * means no lookup left one open. */
-static size_t count_open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    if (!d)
-        return 0;
-    size_t n = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
 }
 
 #endif

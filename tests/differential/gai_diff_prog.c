@@ -37,7 +37,6 @@
  * "garbage" fills the hints fields getaddrinfo() must ignore.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <gaix.h>
 #include <net/if.h>
@@ -1567,13 +1566,13 @@ int main(int argc, char **argv)
                     list_free(&w);
                 }
             }
-            size_t fds_before = count_open_fds();
+            size_t fds_before = fds_open();
             struct timespec t0, t1;
             clock_gettime(CLOCK_MONOTONIC, &t0);
             for (size_t i = 0; i < cp.n; i++)
                 case_judge(&run, &st, &cp.cases[i]);
             clock_gettime(CLOCK_MONOTONIC, &t1);
-            size_t fds_after = count_open_fds();
+            size_t fds_after = fds_open();
 
             if (st.printed < st.failed)
                 printf("(%zu more failure lines not printed; --max-print raises the limit)\n",

@@ -45,7 +45,6 @@
  * zone's a.test through DNS).
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <gaix.h>
 #include <netdb.h>
@@ -465,7 +464,7 @@ int main(int argc, char **argv)
         gaix_run(ctx, &warm[i], &w);
         list_free(&w);
     }
-    size_t fds_before = count_open_fds();
+    size_t fds_before = fds_open();
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (size_t i = 0; i < CORPUS_SIZE; i++) {
@@ -473,7 +472,7 @@ int main(int argc, char **argv)
         case_judge(ctx, &c, &st, false);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    size_t fds_after = count_open_fds();
+    size_t fds_after = fds_open();
     gaix_ctx_free(ctx);
 
     size_t failed = st.failed;

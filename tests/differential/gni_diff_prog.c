@@ -46,7 +46,6 @@
  * HOSTBUF and SERVBUF one of null, nullmax, 0, 1, need, need-1, max.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <gaix.h>
 #include <limits.h>
@@ -1632,13 +1631,13 @@ int main(int argc, char **argv)
             (void)gaix_ctx_getnameinfo(run.ctx, (const struct sockaddr *)&sin, sizeof sin, host,
                                        sizeof host, serv, sizeof serv, NI_NOFQDN | NI_IDN);
         }
-        size_t fds_before = count_open_fds();
+        size_t fds_before = fds_open();
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         for (size_t i = 0; i < cp.n; i++)
             case_judge(&run, &st, &cp.cases[i]);
         clock_gettime(CLOCK_MONOTONIC, &t1);
-        size_t fds_after = count_open_fds();
+        size_t fds_after = fds_open();
 
         if (st.printed < st.failed)
             printf("(%zu more failure lines not printed; --max-print raises the limit)\n",
