@@ -482,8 +482,22 @@ static void flight_ready(struct gx_io *io, uint64_t now)
     }
 }
 
+/* The questions qis could not be sent (err: the errno of the socket, its connect or a send). */
 static void questions_unsent(struct gx_dns_lookup *l, const int *qis, unsigned n, int err,
-                             uint64_t now);
+                             uint64_t now)
+{
+    if (err == EMFILE || err == ENFILE || err == ENOMEM) {
+        /* Out of resources here, not a fault of the server: stop (R01). */
+        for (unsigned i = 0; i < n; i++)
+            question_done(l, qis[i], R_TIMEOUT, now);
+        return;
+    }
+    /* The server cannot be reached from here (ENETUNREACH, EAFNOSUPPORT): next step. Like a
+     * port-unreachable server it counts as absent, not as failing: if no server can be reached
+     * at all the lookup is a temporary failure (EAI_AGAIN), as with glibc. */
+    for (unsigned i = 0; i < n; i++)
+        question_advance(l, qis[i], R_NONE, now);
+}
 
 /* A flight through the engine's ring: its answers arrive one by one. */
 static void flight_ring_datagram(struct gx_io *io, const uint8_t *msg, int len, uint64_t now)
@@ -536,23 +550,6 @@ static int question_build(struct gx_dns_lookup *l, struct question *q, uint8_t *
                               q->edns);
 }
 
-/* The questions qis could not be sent (err: the errno of the socket, its connect or a send). */
-static void questions_unsent(struct gx_dns_lookup *l, const int *qis, unsigned n, int err,
-                             uint64_t now)
-{
-    if (err == EMFILE || err == ENFILE || err == ENOMEM) {
-        /* Out of resources here, not a fault of the server: stop (R01). */
-        for (unsigned i = 0; i < n; i++)
-            question_done(l, qis[i], R_TIMEOUT, now);
-        return;
-    }
-    /* The server cannot be reached from here (ENETUNREACH, EAFNOSUPPORT): next step. Like a
-     * port-unreachable server it counts as absent, not as failing: if no server can be reached
-     * at all the lookup is a temporary failure (EAI_AGAIN), as with glibc. */
-    for (unsigned i = 0; i < n; i++)
-        question_advance(l, qis[i], R_NONE, now);
-}
-
 /* Opens a flight for the questions qis (same step and transport) and sends them. */
 static void flight_launch(struct gx_dns_lookup *l, const int *qis, unsigned n, uint64_t now)
 {
@@ -586,9 +583,7 @@ static void flight_launch(struct gx_dns_lookup *l, const int *qis, unsigned n, u
         } else {
             /* Through the engine's ring when it has one (async), else a socket of our own. */
             f->io.on_datagram = flight_ring_datagram;
-            st = n <= GX_RING_SEND_MAX
-                     ? gx_engine_udp_start(l->e, &f->io, addr, alen, msgs, lens, n)
-                     : GX_E_LIMIT;
+            st = gx_engine_udp_start(l->e, &f->io, addr, alen, msgs, lens, n);
             if (st == GX_E_LIMIT) {
                 st = gx_udp_open(addr, alen, &f->io.fd);
                 if (st >= 0)

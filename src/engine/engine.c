@@ -38,7 +38,7 @@ static void engine_ring_open(struct gx_engine *e)
         return;
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = ENGINE_RING_DATA};
     if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, gx_ring_fd(e->ring), &ev) != 0) {
-        gx_ring_free(e->ring, 0);
+        gx_ring_free(e->ring, false);
         e->ring = NULL;
         return;
     }
@@ -50,7 +50,7 @@ static void engine_ring_open(struct gx_engine *e)
 static struct gx_ring *engine_ring(struct gx_engine *e)
 {
     if (e->ring && e->ring_fork_gen != gx_fork_generation()) {
-        gx_ring_free(e->ring, 1);
+        gx_ring_free(e->ring, true);
         e->ring = NULL;
     }
     return e->ring;
@@ -78,8 +78,9 @@ int gx_engine_init(struct gx_engine *e, bool use_epoll)
 
 void gx_engine_destroy(struct gx_engine *e)
 {
-    if (e->ring)
-        gx_ring_free(e->ring, e->ring_fork_gen != gx_fork_generation());
+    struct gx_ring *r = engine_ring(e); /* a forked child's is let go there */
+    if (r)
+        gx_ring_free(r, false);
     e->ring = NULL;
     if (e->epfd >= 0)
         close(e->epfd);
@@ -377,7 +378,7 @@ int gx_engine_round(struct gx_engine *e, int64_t timeout_us)
     int timeout_ms = timeout_us < 0 ? -1 : (int)((timeout_us + 999) / 1000);
     int st = e->epfd >= 0 ? engine_epoll(e, timeout_ms, &now) : engine_poll(e, timeout_ms, &now);
     /* The wait ran what the kernel owed this thread: the ring's completions are in place. */
-    struct gx_ring *r = e->epfd >= 0 ? engine_ring(e) : NULL;
+    struct gx_ring *r = engine_ring(e); /* NULL for a private engine */
     if (r)
         gx_ring_reap(r, now);
     engine_timers(e, now);

@@ -90,8 +90,9 @@ int gx_engine_watch(struct gx_engine *e, struct gx_io *io);
 void gx_engine_unwatch(struct gx_engine *e, struct gx_io *io);
 /*
  * A UDP exchange through the engine's ring (engine/ring.h): a socket connected to server sends
- * the n datagrams; io->on_datagram receives. GX_OK, or GX_E_LIMIT when the engine has no ring
- * or no room (the caller opens a socket and watches it instead). gx_engine_unwatch() ends it.
+ * the n datagrams; io->on_datagram receives. GX_OK, or GX_E_LIMIT when the engine has no ring,
+ * no room or more than GX_RING_SEND_MAX datagrams to send (the caller opens a socket and watches
+ * it instead). gx_engine_unwatch() ends it.
  */
 int gx_engine_udp_start(struct gx_engine *e, struct gx_io *io, const struct sockaddr *server,
                         socklen_t len, const uint8_t *const *msgs, const size_t *lens, unsigned n);

@@ -240,7 +240,7 @@ int gx_ring_open(struct gx_ring **out)
         st = ring_files(r);
     if (st != GX_OK) {
         int err = errno;
-        gx_ring_free(r, 0);
+        gx_ring_free(r, false);
         errno = err;
         return st;
     }
@@ -248,13 +248,13 @@ int gx_ring_open(struct gx_ring **out)
     return GX_OK;
 }
 
-void gx_ring_free(struct gx_ring *r, int forked)
+void gx_ring_free(struct gx_ring *r, bool forked)
 {
     if (!r)
         return;
-    if (!forked && r->sq_map && r->sqes_map)
-        gx_ring_submit(r); /* the closes of the flights that just ended: sockets go now */
     if (!forked) {
+        if (r->sq_map && r->sqes_map)
+            gx_ring_submit(r); /* the closes of the flights that just ended: sockets go now */
         if (r->sq_map)
             munmap(r->sq_map, r->sq_map_len);
         if (r->sqes_map)

@@ -25,6 +25,7 @@
 #ifndef GX_RING_H
 #define GX_RING_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -41,13 +42,14 @@ int gx_ring_open(struct gx_ring **out);
 /* Closes the ring: the kernel cancels what is in flight and closes the sockets. In a forked
  * child (the ring's memory is not mapped there, MADV_DONTFORK) only the memory of our own is
  * freed and the child's copy of the descriptor closed. */
-void gx_ring_free(struct gx_ring *r, int forked);
+void gx_ring_free(struct gx_ring *r, bool forked);
 int gx_ring_fd(const struct gx_ring *r);
 
 /*
- * Queues a flight for io: a socket connected to server, then the n datagrams (n <=
- * GX_RING_SEND_MAX, each at most GX_DNS_QUERY_MAX bytes). Answers and errors reach io->on_datagram,
- * from gx_ring_reap(). GX_OK, or GX_E_LIMIT when no slot or entry is free (take the socket path).
+ * Queues a flight for io: a socket connected to server, then the n datagrams (each at most
+ * GX_DNS_QUERY_MAX bytes). Answers and errors reach io->on_datagram, from gx_ring_reap(). GX_OK,
+ * or GX_E_LIMIT (take the socket path) when n is above GX_RING_SEND_MAX or no slot or entry is
+ * free.
  */
 int gx_ring_udp_start(struct gx_ring *r, struct gx_io *io, const struct sockaddr *server,
                       socklen_t len, const uint8_t *const *msgs, const size_t *lens, unsigned n);

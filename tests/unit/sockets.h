@@ -69,7 +69,7 @@ static inline bool flights_use_the_ring(void)
     struct gx_ring *r;
     if (getenv("GAIX_NO_IO_URING") || gx_ring_open(&r) != 0)
         return false;
-    gx_ring_free(r, 0);
+    gx_ring_free(r, false);
     return true;
 }
 
